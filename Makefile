@@ -1,0 +1,63 @@
+# The whole project in make targets. On a fresh Debian/Ubuntu machine with Node 20 and Python 3:
+#   make figures   set everything up, execute every notebook, regenerate figures/
+#   make test      set everything up, run the tests
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+JUPYTER := $(VENV)/bin/jupyter
+BINDING := node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node
+KERNEL := $(VENV)/share/jupyter/kernels/tslab/kernel.json
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# Quiet TensorFlow's start-up log (warnings and errors still show).
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: setup system build native data kernel test figures bench clean
+.DEFAULT_GOAL := figures
+
+setup: system build native data kernel
+
+system:
+	@bash scripts/install-system-packages.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: node_modules/.package-lock.json
+	npx tsc -p tsconfig.json
+
+$(BINDING): node_modules/.package-lock.json
+	$(MAKE) build
+	bash scripts/provision-tensorflow.sh
+
+native: $(BINDING)
+	@node dist/lib/cli/check-backend.js
+
+data: build
+	node dist/lib/cli/data.js
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt
+	@touch $@
+
+$(KERNEL): $(VENV)/.installed node_modules/.package-lock.json
+	node_modules/.bin/tslab install --python=$(VENV)/bin/python --sys-prefix --binary="$(CURDIR)/node_modules/.bin/tslab"
+
+kernel: $(KERNEL)
+
+test: setup
+	node --test --test-concurrency=1 dist/test/*.test.js
+
+figures: setup
+	@for notebook in $(NOTEBOOKS); do \
+	  echo "executing $$notebook"; \
+	  $(JUPYTER) nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=-1 "$$notebook" || exit 1; \
+	done
+
+bench: setup
+	bash bench/run.sh
+
+clean:
+	rm -rf dist $(VENV) node_modules .cache

@@ -1,0 +1,84 @@
+/**
+ * Renders plotly figures to PNG and SVG in headless Chromium (plotly.js needs a browser to lay out
+ * text and axes). One browser serves every figure of a process: launching costs ~2.5 s.
+ *
+ * The browser is Debian's `chromium` (make installs it); nothing is ever downloaded at run time.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags for a sandboxed, offline, GPU-less machine: no background network calls, no first-run UI. */
+export const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** A plotly figure as plain data: what plotly.js's newPlot takes and the Jupyter mimetype holds. */
+export interface PlotlyFigure {
+  data: object[];
+  layout?: Record<string, unknown>;
+}
+
+export const PLOTLY_BUNDLE = require.resolve('plotly.js-dist-min/plotly.min.js');
+
+let browserPromise: Promise<Browser> | null = null;
+let pagePromise: Promise<Page> | null = null;
+
+async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`make setup\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+  }
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+  // Let a finished notebook or script exit without closing the browser by hand.
+  process.once('exit', () => void browser.close().catch(() => undefined));
+  return browser;
+}
+
+async function plotlyPage(): Promise<Page> {
+  browserPromise ??= launchBrowser();
+  pagePromise ??= (async () => {
+    const page = await (await browserPromise!).newPage();
+    await page.setContent('<!doctype html><html><body><div id="figure"></div></body></html>');
+    await page.addScriptTag({ path: PLOTLY_BUNDLE });
+    return page;
+  })();
+  return pagePromise;
+}
+
+export interface RenderSize {
+  width: number;
+  height: number;
+  /** Pixel density of the PNG: 2 gives sharp figures on high-resolution screens. */
+  scale?: number;
+}
+
+/** Renders a figure to PNG bytes and SVG text with plotly.js's own exporter. */
+export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Promise<{ png: Buffer; svg: string }> {
+  const page = await plotlyPage();
+  const [pngDataUrl, svgDataUrl] = await page.evaluate(
+    async ({ figure, size }) => {
+      // plotly.js is loaded into the page as a global script.
+      const plotly = (globalThis as unknown as { Plotly: any }).Plotly;
+      const element = document.getElementById('figure')!;
+      await plotly.newPlot(element, figure.data, { ...figure.layout, width: size.width, height: size.height }, { staticPlot: true });
+      const png = await plotly.toImage(element, { format: 'png', width: size.width, height: size.height, scale: size.scale ?? 2 });
+      const svg = await plotly.toImage(element, { format: 'svg', width: size.width, height: size.height });
+      plotly.purge(element);
+      return [png, svg] as [string, string];
+    },
+    { figure, size },
+  );
+  const png = Buffer.from(pngDataUrl.slice(pngDataUrl.indexOf(',') + 1), 'base64');
+  const svg = decodeURIComponent(svgDataUrl.slice(svgDataUrl.indexOf(',') + 1));
+  return { png, svg };
+}
+
+/** Closes the shared browser (scripts call this when done; notebooks may leave it to process exit). */
+export async function closeRenderer(): Promise<void> {
+  const browser = browserPromise;
+  browserPromise = null;
+  pagePromise = null;
+  if (browser) await (await browser).close();
+}
