@@ -4,41 +4,15 @@
  *   - image/png: what GitHub and nbviewer show,
  *   - text/plain: a one-line description for terminals,
  * and, when named, is exported to figures/NAME.{png,svg,html}.
- *
- * tslab's public `display` sends one mimetype per call, so a multi-mimetype bundle goes through
- * the kernel's own display channel (tslab/dist/jupyter's lastWriteDisplayData, tslab 1.0.22).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { displayBundle } from './display-channel';
 import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure } from './figure-render';
 
 export const PLOTLY_MIMETYPE = 'application/vnd.plotly.v1+json';
 /** The project's figures/ folder (this file is compiled to dist/lib/). */
 export const FIGURES_DIRECTORY = process.env.FIGURES_DIRECTORY ?? resolve(__dirname, '..', '..', 'figures');
-
-type MimeBundle = Record<string, unknown>;
-type WriteDisplayData = (content: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void;
-
-/** The kernel's display channel, or null outside a tslab kernel (plain node, tests). */
-function kernelDisplayChannel(): WriteDisplayData | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: WriteDisplayData | null };
-    return jupyter.lastWriteDisplayData ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Sends one output with several mimetypes; outside a kernel prints the text/plain part. */
-export function displayBundle(bundle: MimeBundle, displayId?: string, update = false): void {
-  const write = kernelDisplayChannel();
-  if (write) {
-    write({ data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
-  } else if (typeof bundle['text/plain'] === 'string') {
-    console.log(bundle['text/plain']);
-  }
-}
 
 export interface ShowFigureOptions extends Partial<RenderSize> {
   /** File name stem in figures/, e.g. `03-baseline-curves`; unnamed figures are not exported. */
