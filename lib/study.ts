@@ -10,7 +10,7 @@ import { Fold, stratifiedKFold } from './folds';
 import { EpochMetrics } from './metrics';
 import { VARIANTS, VariantName } from './models';
 import { createProgressReporter, ProgressReporter } from './progress';
-import { ensureRun, RunData, RunRecord, RunSpec } from './runs';
+import { cachedRun, ensureRun, RunData, RunRecord, RunSpec } from './runs';
 import { MeanAndSpread, meanAndSpread, PairedTest, pairedTTest } from './statistics';
 import { STEP_DECAY, STUDY_PROTOCOL, TrainingProtocol } from './train';
 
@@ -23,6 +23,8 @@ export interface StudyOptions {
   dataDirectory: string;
   runsDirectory?: string;
   reporter?: ProgressReporter;
+  /** Train missing runs in this many worker processes at once (1 = in this process). */
+  workers?: number;
 }
 
 export const DEFAULT_DATA_DIRECTORY = resolve(__dirname, '..', '..', 'data');
@@ -93,25 +95,51 @@ export interface KFoldResult {
   trainingSeconds: number;
 }
 
+const foldsMemo = new Map<string, Fold[]>();
+
+/** The images a run trains and is evaluated on, rebuilt from its spec (so a worker process can too). */
+export function runDataFor(spec: RunSpec, dataDirectory: string): RunData {
+  const { train, test } = studyData({ dataDirectory, limit: spec.limit });
+  if (spec.split.kind === 'full') return { train, validation: test, test };
+  const id = `${dataDirectory}:${spec.limit}:${spec.split.k}:${spec.seed}`;
+  if (!foldsMemo.has(id)) foldsMemo.set(id, stratifiedKFold(train.labels, spec.split.k, spec.seed));
+  const fold = foldsMemo.get(id)![spec.split.index];
+  return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
+}
+
+/** Frees the tensors runDataFor made for a fold (full runs share the loaded data, which stays). */
+export function releaseRunData(spec: RunSpec, data: RunData): void {
+  if (spec.split.kind === 'fold') tf.dispose([data.train.images, data.validation!.images]);
+}
+
+export function foldSpecs(variant: VariantName, options: StudyOptions): RunSpec[] {
+  return Array.from({ length: options.k }, (_, index) => foldSpec(variant, options, index));
+}
+
 /** Trains (or reads from the cache) a variant's k folds and aggregates them. */
 export async function runKFold(variant: VariantName, options: StudyOptions): Promise<KFoldResult> {
   const reporter = options.reporter ?? createProgressReporter();
-  let folds: Fold[] | null = null;
+  const specs = foldSpecs(variant, options);
+  await prefetchRuns(specs, options, reporter);
   const runs: RunRecord[] = [];
-  for (let index = 0; index < options.k; index += 1) {
-    const foldData = (): RunData => {
-      const { train } = studyData(options);
-      folds ??= stratifiedKFold(train.labels, options.k, options.seed);
-      return { train: subset(train, folds[index].train), validation: subset(train, folds[index].validation), test: null };
-    };
+  for (const spec of specs) {
     let made: RunData | null = null;
-    const record = await ensureRun(foldSpec(variant, options, index), () => (made = foldData()), {
+    runs.push(await ensureRun(spec, () => (made = runDataFor(spec, options.dataDirectory)), {
       runsDirectory: options.runsDirectory, reporter,
-    });
-    if (made) tf.dispose([(made as RunData).train.images, (made as RunData).validation!.images]);
-    runs.push(record);
+    }));
+    if (made) releaseRunData(spec, made);
   }
   return aggregateFolds(variant, runs);
+}
+
+/** With options.workers > 1, trains the runs the cache lacks in parallel worker processes first. */
+export async function prefetchRuns(specs: RunSpec[], options: StudyOptions, reporter: ProgressReporter): Promise<void> {
+  if ((options.workers ?? 1) <= 1) return;
+  const missing = specs.filter((spec) => !cachedRun(spec, options.runsDirectory));
+  if (missing.length === 0) return;
+  // Loaded lazily: the worker pool is only needed when something must be trained in parallel.
+  const { runInWorkers } = await import('./workers');
+  await runInWorkers(missing, { workers: options.workers!, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory, reporter });
 }
 
 export function aggregateFolds(variant: VariantName, runs: RunRecord[]): KFoldResult {
@@ -158,13 +186,16 @@ export function selectBestTwo(results: KFoldResult[], maxGap = MAX_GENERALIZATIO
 }
 
 /** Retrains a variant on the whole training set and evaluates it on the test set. */
-export async function runFinalTest(variant: VariantName, options: StudyOptions, decay = false): Promise<RunRecord> {
+export function finalTestSpec(variant: VariantName, options: StudyOptions, decay = false): RunSpec {
   const protocol = decay ? { ...options.protocol, decay: STEP_DECAY } : options.protocol;
-  const spec: RunSpec = { variant, protocol, seed: options.seed, split: { kind: 'full' }, limit: options.limit };
-  return ensureRun(spec, () => {
-    const { train, test } = studyData(options);
-    return { train, validation: test, test };
-  }, { runsDirectory: options.runsDirectory, reporter: options.reporter ?? createProgressReporter() });
+  return { variant, protocol, seed: options.seed, split: { kind: 'full' }, limit: options.limit };
+}
+
+export async function runFinalTest(variant: VariantName, options: StudyOptions, decay = false): Promise<RunRecord> {
+  const spec = finalTestSpec(variant, options, decay);
+  const reporter = options.reporter ?? createProgressReporter();
+  await prefetchRuns([spec], options, reporter);
+  return ensureRun(spec, () => runDataFor(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
 }
 
 /** Paired t-test of a variant's fold validation accuracies against the baseline's (same folds). */
@@ -178,4 +209,12 @@ export function parseVariant(name: string): VariantName {
     throw new Error(`unknown variant "${name}"; expected one of ${VARIANTS.join(', ')}`);
   }
   return name as VariantName;
+}
+
+/** The k-fold results of all five variants, in the study's order (all missing folds in parallel when workers > 1). */
+export async function runAllKFolds(options: StudyOptions): Promise<KFoldResult[]> {
+  await prefetchRuns(VARIANTS.flatMap((variant) => foldSpecs(variant, options)), options, options.reporter ?? createProgressReporter());
+  const results: KFoldResult[] = [];
+  for (const variant of VARIANTS) results.push(await runKFold(variant, options));
+  return results;
 }

@@ -6,8 +6,10 @@ import { dirname, resolve } from 'node:path';
 import { VARIANTS, VariantName } from '../models';
 import { RunRecord } from '../runs';
 import {
-  compareWithBaseline, KFoldResult, parseVariant, runFinalTest, runKFold, selectBestTwo, studyOptions, StudyOptions,
+  compareWithBaseline, finalTestSpec, KFoldResult, parseVariant, prefetchRuns, runAllKFolds, runFinalTest, runKFold,
+  selectBestTwo, studyOptions, StudyOptions,
 } from '../study';
+import { createProgressReporter } from '../progress';
 import { STUDY_PROTOCOL } from '../train';
 
 const HELP = `Usage: npm run study -- <command> [options]
@@ -26,6 +28,8 @@ Options:
   --limit N        use only the first N training and N test images (quick runs; default: all)
   --data-dir DIR   verified Fashion-MNIST files (default: data/)
   --runs-dir DIR   run cache (default: runs/)
+  --workers N      train missing runs in N worker processes at once (integer ≥ 1, default 1;
+                   2 keeps both cores of a 2-core machine busy)
   --json FILE      also write the JSON summary to FILE (it always goes to stdout)
   --help           this text
 
@@ -70,6 +74,7 @@ export function parseArguments(argv: string[]): Arguments | 'help' {
       case '--limit': overrides.limit = positiveInteger('--limit', value, 10); break;
       case '--data-dir': overrides.dataDirectory = resolve(value ?? '.'); break;
       case '--runs-dir': overrides.runsDirectory = resolve(value ?? '.'); break;
+      case '--workers': overrides.workers = positiveInteger('--workers', value, 1); break;
       case '--json': json = value ?? null; break;
       default: throw new UsageError(`unknown option "${flag}"`);
     }
@@ -120,17 +125,21 @@ async function main(): Promise<void> {
   if (command === 'kfold') {
     summary.kfold = [kfoldSummary(await runKFold(variant!, options))];
   } else {
-    const results: KFoldResult[] = [];
-    for (const name of VARIANTS) results.push(await runKFold(name, options));
+    const results = await runAllKFolds(options);
     const baseline = results.find((result) => result.variant === 'baseline')!;
     const selection = selectBestTwo(results);
     summary.kfold = results.map(kfoldSummary);
     summary.pairedWithBaseline = results.filter((r) => r !== baseline).map((r) => ({ variant: r.variant, ...compareWithBaseline(r, baseline) }));
     summary.selection = selection;
+    // The retrainings are independent: with workers, all of them (and the decay run) train at once.
+    const withDecay = command === 'decay' || command === 'all';
+    const finalSpecs = selection.chosen.map((name) => finalTestSpec(name, options));
+    if (withDecay) finalSpecs.push(finalTestSpec(selection.chosen[0], options, true));
+    await prefetchRuns(finalSpecs, options, createProgressReporter());
     const tests: RunRecord[] = [];
     for (const name of selection.chosen) tests.push(await runFinalTest(name, options));
     summary.test = tests.map(testSummary);
-    if (command === 'decay' || command === 'all') {
+    if (withDecay) {
       summary.decay = testSummary(await runFinalTest(selection.chosen[0], options, true));
     }
   }

@@ -1,0 +1,32 @@
+/**
+ * A worker process of lib/workers.ts: trains one run (argv[2] is a JSON WorkerTask) into the run
+ * cache and reports progress to its parent over IPC.
+ */
+import type { ProgressReporter } from '../progress';
+import { ensureRun } from '../runs';
+import { releaseRunData, runDataFor } from '../study';
+import type { WorkerMessage, WorkerTask } from '../workers';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2]) as WorkerTask;
+  const reporter: ProgressReporter = {
+    update: (status) => send({ kind: 'progress', status }),
+    log: (line) => send({ kind: 'log', line }),
+  };
+  let data: ReturnType<typeof runDataFor> | null = null;
+  const record = await ensureRun(task.spec, () => (data = runDataFor(task.spec, task.dataDirectory)), {
+    runsDirectory: task.runsDirectory, reporter,
+  });
+  if (data) releaseRunData(task.spec, data);
+  send({ kind: 'done', key: record.key, trainingSeconds: record.trainingSeconds });
+  process.disconnect?.();
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

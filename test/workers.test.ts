@@ -1,0 +1,45 @@
+/**
+ * Runs trained concurrently in worker processes give the same results as runs trained one after
+ * another in one process; a worker that fails loses only its own run.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cachedRun, RunSpec } from '../lib/runs';
+import { STUDY_PROTOCOL } from '../lib/train';
+import { runInWorkers, WorkerPoolError } from '../lib/workers';
+import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
+
+function kfold(runsDirectory: string, workers: number) {
+  const result = spawnSync(process.execPath, [join(PROJECT_DIRECTORY, 'dist/lib/cli/study.js'), 'kfold', '--variant', 'leakyrelu',
+    '--k', '3', '--epochs', '2', '--limit', '450', '--seed', '3', '--workers', String(workers), '--runs-dir', runsDirectory], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return result;
+}
+
+test('3 folds in 2 worker processes equal the same folds trained sequentially in one process', () => {
+  const parallel = kfold(mkdtempSync(join(tmpdir(), 'runs-')), 2);
+  assert.match(parallel.stderr, /in 2 worker processes/);
+  const sequential = kfold(mkdtempSync(join(tmpdir(), 'runs-')), 1);
+  const finals = (output: string) => JSON.parse(output).kfold[0].folds.map((fold: { key: string; final: { seconds?: number } }) => {
+    const { seconds: _seconds, ...metrics } = fold.final;
+    return { key: fold.key, metrics };
+  });
+  assert.deepEqual(finals(parallel.stdout), finals(sequential.stdout));
+});
+
+test('a failing worker loses only its own run', async () => {
+  const runsDirectory = mkdtempSync(join(tmpdir(), 'runs-'));
+  const good: RunSpec = { variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 1, split: { kind: 'full' }, limit: 200 };
+  const bad = { ...good, variant: 'lenet' } as unknown as RunSpec;
+  await assert.rejects(runInWorkers([bad, good], { workers: 2, dataDirectory: DATA_DIRECTORY, runsDirectory }), (error: unknown) => {
+    assert.ok(error instanceof WorkerPoolError);
+    assert.equal(error.failures.length, 1);
+    assert.match(error.failures[0].reason, /unknown variant "lenet"/);
+    return true;
+  });
+  assert.ok(cachedRun(good, runsDirectory), 'the healthy run finished and is cached');
+});
