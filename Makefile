@@ -11,7 +11,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # Quiet TensorFlow's start-up log (warnings and errors still show).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup system build native data kernel test figures bench clean
+.PHONY: setup system build native data kernel test figures check-figures report study retrain bench clean
 .DEFAULT_GOAL := figures
 
 setup: system build native data kernel
@@ -49,12 +49,32 @@ kernel: $(KERNEL)
 test: setup
 	node --test --test-concurrency=1 dist/test/*.test.js
 
+# Executes every notebook in order (from its own folder, through the tslab kernel), writes it back
+# with its outputs and regenerates figures/. Reads the committed run cache (runs/); whatever is
+# missing from it is trained first, with progress in the notebook.
 figures: setup
 	@for notebook in $(NOTEBOOKS); do \
 	  echo "executing $$notebook"; \
-	  $(JUPYTER) nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=-1 "$$notebook" || exit 1; \
+	  $(JUPYTER) nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=tslab \
+	    --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
 	done
+
+# make figures, then fail if any regenerated figure differs from the committed one.
+check-figures: figures
+	git diff --exit-code --stat -- figures/
+
+# One self-contained HTML page of the whole study, from the executed notebooks.
+report: $(KERNEL)
+	$(VENV)/bin/python scripts/build-report.py report/index.html $(NOTEBOOKS)
+
+# The whole protocol headless (every run the cache lacks), both cores busy; JSON summary in results/.
+study: setup
+	node dist/lib/cli/study.js all --workers 2 --json results/study.json
+
+# Everything from scratch: empty the run cache, train the whole study, re-execute the notebooks.
+retrain: setup
+	rm -rf runs
+	$(MAKE) study figures
 
 bench: setup
 	bash bench/run.sh

@@ -62,7 +62,9 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
       // plotly.js is loaded into the page as a global script.
       const plotly = (globalThis as unknown as { Plotly: any }).Plotly;
       const element = document.getElementById('figure')!;
-      await plotly.newPlot(element, figure.data, { ...figure.layout, width: size.width, height: size.height }, { staticPlot: true });
+      // Fixed trace ids (plotly draws random ones) keep the SVG identical from run to run.
+      const traces = figure.data.map((trace, index) => ({ uid: `trace${index}`, ...trace }));
+      await plotly.newPlot(element, traces, { ...figure.layout, width: size.width, height: size.height }, { staticPlot: true });
       const png = await plotly.toImage(element, { format: 'png', width: size.width, height: size.height, scale: size.scale ?? 2 });
       const svg = await plotly.toImage(element, { format: 'svg', width: size.width, height: size.height });
       plotly.purge(element);
@@ -71,8 +73,17 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
     { figure, size },
   );
   const png = Buffer.from(pngDataUrl.slice(pngDataUrl.indexOf(',') + 1), 'base64');
-  const svg = decodeURIComponent(svgDataUrl.slice(svgDataUrl.indexOf(',') + 1));
-  return { png, svg };
+  return { png, svg: stableSvg(decodeURIComponent(svgDataUrl.slice(svgDataUrl.indexOf(',') + 1))) };
+}
+
+/**
+ * plotly names clip paths after a random id drawn for every plot; replacing it with a fixed one
+ * makes the SVG of the same figure byte-identical from run to run (so regenerated figures can be
+ * compared with the committed ones). The PNG is deterministic already.
+ */
+function stableSvg(svg: string): string {
+  const randomId = /clip([0-9a-f]{6})/.exec(svg)?.[1];
+  return randomId ? svg.split(randomId).join('fixed0') : svg;
 }
 
 /** Closes the shared browser (scripts call this when done; notebooks may leave it to process exit). */

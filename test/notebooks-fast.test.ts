@@ -1,0 +1,50 @@
+/**
+ * Every notebook executes headless through the tslab kernel in the fast profile (2,000 real images,
+ * 2 epochs), from its own folder, and produces its figures: a PNG in the notebook output (what
+ * GitHub shows), the interactive plotly spec beside it, and the exported files in figures/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PROJECT_DIRECTORY } from './paths';
+
+interface Output { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }
+
+const notebooksDirectory = join(PROJECT_DIRECTORY, 'notebooks');
+const notebooks = readdirSync(notebooksDirectory).filter((name) => /^\d\d-.*\.ipynb$/.test(name)).sort();
+const scratch = mkdtempSync(join(tmpdir(), 'notebooks-fast-'));
+const environment = {
+  ...process.env, STUDY_PROFILE: 'fast', RUNS_DIRECTORY: join(scratch, 'runs'), FIGURES_DIRECTORY: join(scratch, 'figures'),
+};
+
+test('the notebooks are numbered 00 to 10 without gaps', () => {
+  assert.deepEqual(notebooks.map((name) => name.slice(0, 2)), Array.from({ length: 11 }, (_, i) => String(i).padStart(2, '0')));
+});
+
+for (const notebook of notebooks) {
+  test(`${notebook} executes in the fast profile and shows its figures`, () => {
+    const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
+      'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab',
+      '--output-dir', join(scratch, 'executed'), join(notebooksDirectory, notebook),
+    ], { encoding: 'utf8', env: environment });
+    assert.equal(result.status, 0, result.stderr.split('\n').slice(-30).join('\n'));
+    const executed = JSON.parse(readFileSync(join(scratch, 'executed', notebook), 'utf8'));
+    const outputs: Output[] = executed.cells.flatMap((cell: { outputs?: Output[] }) => cell.outputs ?? []);
+    const errors = outputs.filter((output) => output.output_type === 'error');
+    assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
+    const figures = outputs.filter((output) => output.data?.['application/vnd.plotly.v1+json']);
+    assert.ok(figures.length > 0, 'no figure');
+    for (const figure of figures) {
+      assert.ok(String(figure.data!['image/png'] ?? '').length > 1000, 'a figure without its PNG');
+    }
+    const prefix = notebook.slice(0, 2);
+    const exported = readdirSync(join(scratch, 'figures')).filter((name) => name.startsWith(`${prefix}-`));
+    for (const extension of ['png', 'svg', 'html']) {
+      assert.ok(exported.some((name) => name.endsWith(`.${extension}`)), `no ${extension} exported for ${notebook}`);
+    }
+    assert.ok(existsSync(join(scratch, 'figures', 'plotly.min.js')), 'exported HTML needs the local plotly copy');
+  });
+}
