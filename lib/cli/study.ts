@@ -101,6 +101,21 @@ function testSummary(run: RunRecord) {
   return { variant: run.spec.variant, key: run.key, protocol: run.spec.protocol, history: run.history, test, trainingSeconds: run.trainingSeconds };
 }
 
+/**
+ * When the protocol's runs were trained, from the run records themselves: the span from the first
+ * run's start to the last run's end (wall time, whatever ran concurrently), and the summed training time.
+ */
+function protocolTime(runs: RunRecord[]) {
+  const starts = runs.map((run) => Date.parse(run.finishedAt) - run.trainingSeconds * 1000);
+  const ends = runs.map((run) => Date.parse(run.finishedAt));
+  const first = Math.min(...starts);
+  const last = Math.max(...ends);
+  return {
+    runs: runs.length, firstStart: new Date(first).toISOString(), lastEnd: new Date(last).toISOString(),
+    wallMinutes: (last - first) / 60000, summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
+  };
+}
+
 async function main(): Promise<void> {
   let parsed: Arguments | 'help';
   try {
@@ -139,9 +154,9 @@ async function main(): Promise<void> {
     const tests: RunRecord[] = [];
     for (const name of selection.chosen) tests.push(await runFinalTest(name, options));
     summary.test = tests.map(testSummary);
-    if (withDecay) {
-      summary.decay = testSummary(await runFinalTest(selection.chosen[0], options, true));
-    }
+    const decayRun = withDecay ? await runFinalTest(selection.chosen[0], options, true) : null;
+    if (decayRun) summary.decay = testSummary(decayRun);
+    summary.protocolTime = protocolTime([...results.flatMap((result) => result.runs), ...tests, ...(decayRun ? [decayRun] : [])]);
   }
   summary.wallSeconds = (performance.now() - started) / 1000;
   summary.machine = { cpus: require('node:os').cpus().length, cpu: require('node:os').cpus()[0]?.model, node: process.version };
