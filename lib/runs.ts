@@ -146,11 +146,7 @@ function evaluateSet(model: tf.LayersModel, set: LabelledImages): SetEvaluation 
 export interface RunCacheOptions {
   runsDirectory?: string;
   reporter?: ProgressReporter;
-  /** Stop after this many epochs in this call (tests use it to simulate a kill mid-run). */
-  stopAfterEpochs?: number;
 }
-
-export class RunInterrupted extends Error {}
 
 /** The finished record of a run, if the cache has it. */
 export function cachedRun(spec: RunSpec, runsDirectory = DEFAULT_RUNS_DIRECTORY): RunRecord | null {
@@ -187,7 +183,6 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
     reporter.log(`${label}: resuming after epoch ${history.length} from ${checkpoint}`);
   }
 
-  let epochsThisCall = 0;
   const { model, history } = await trainRun({
     variant: spec.variant, protocol: spec.protocol, seed: spec.seed,
     train: sets.train, validation: sets.validation ?? undefined, resume,
@@ -209,10 +204,6 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
       // Older checkpoints are superseded once the new one is in place.
       for (const name of readdirSync(runDirectory)) {
         if (CHECKPOINT_PATTERN.test(name) && join(runDirectory, name) !== target) rmSync(join(runDirectory, name), { recursive: true });
-      }
-      epochsThisCall += 1;
-      if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs && record.epoch < spec.protocol.epochs) {
-        throw new RunInterrupted(`${label}: stopped after epoch ${record.epoch} as asked`);
       }
     },
   }).catch((error) => {

@@ -9,6 +9,8 @@
 #   3. TensorFlow Java's native artifact from Maven (org.tensorflow:tensorflow-core-native,
 #      classifier linux-x86_64), which carries the same two libraries; headers still come from 2.
 # Idempotent: a binding that already passes the check is left alone.
+# TFJS_PROVISION_SOURCES limits and orders the automatic sources (default "download wheel maven");
+# e.g. TFJS_PROVISION_SOURCES="maven" proves the Maven fallback (it still needs the wheel's headers).
 set -uo pipefail
 
 project_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,8 @@ wheel_spec="tensorflow-cpu==2.21.0"
 maven_artifact="org.tensorflow:tensorflow-core-native:1.1.0:jar:linux-x86_64"
 check="node $project_dir/dist/lib/cli/check-backend.js"
 tried=()
+sources=" ${TFJS_PROVISION_SOURCES:-download wheel maven} "
+wants() { [[ "$sources" == *" $1 "* ]]; }
 
 say() { printf '[provision-tensorflow] %s\n' "$*" >&2; }
 
@@ -61,36 +65,40 @@ if [ -n "${TFJS_LIBTENSORFLOW_DIR:-}" ]; then
 fi
 
 # 1. tfjs-node's own installer.
-tried+=("tfjs-node's installer (libtensorflow 2.9.1 download)")
-say "trying tfjs-node's own libtensorflow download ..."
-if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && $check; then
-  say "using the libtensorflow that tfjs-node downloaded."
-  exit 0
-fi
-say "tfjs-node's download failed ($(grep -m1 -o 'Error: .*' "$cache_dir/tfjs-node-install.log" || echo 'see .cache/tfjs-node-install.log'))."
-
-# 2. The tensorflow-cpu wheel.
-tried+=("pip download $wheel_spec")
-say "fetching the $wheel_spec wheel (273 MB, not installed; only its C libraries are used) ..."
-mkdir -p "$cache_dir/wheels"
-wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
-if [ -z "$wheel" ]; then
-  python3 -m pip download --no-deps --only-binary=:all: -d "$cache_dir/wheels" "$wheel_spec" >"$cache_dir/pip-download.log" 2>&1
-  wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
-fi
-if [ -n "$wheel" ]; then
-  rm -rf "$package_dir/deps" && mkdir -p "$package_dir/deps"
-  if python3 "$project_dir/scripts/extract-libtensorflow.py" "$wheel" "$package_dir/deps" "$package_dir/binding" >&2 \
-     && say "building the binding against libtensorflow from $(basename "$wheel") ..." \
-     && build_binding && $check; then
+if wants download; then
+  tried+=("tfjs-node's installer (libtensorflow 2.9.1 download)")
+  say "trying tfjs-node's own libtensorflow download ..."
+  if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && $check; then
+    say "using the libtensorflow that tfjs-node downloaded."
     exit 0
   fi
-else
-  say "pip could not download $wheel_spec; see $cache_dir/pip-download.log"
+  say "tfjs-node's download failed ($(grep -m1 -o 'Error: .*' "$cache_dir/tfjs-node-install.log" || echo 'see .cache/tfjs-node-install.log'))."
+fi
+
+# 2. The tensorflow-cpu wheel (its headers serve the Maven libraries of step 3 too).
+if wants wheel || wants maven; then
+  tried+=("pip download $wheel_spec")
+  say "fetching the $wheel_spec wheel (273 MB, not installed; only its C libraries and headers are used) ..."
+  mkdir -p "$cache_dir/wheels"
+  wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
+  if [ -z "$wheel" ]; then
+    python3 -m pip download --no-deps --only-binary=:all: -d "$cache_dir/wheels" "$wheel_spec" >"$cache_dir/pip-download.log" 2>&1
+    wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
+  fi
+  if [ -n "$wheel" ]; then
+    rm -rf "$package_dir/deps" && mkdir -p "$package_dir/deps"
+    if python3 "$project_dir/scripts/extract-libtensorflow.py" "$wheel" "$package_dir/deps" "$package_dir/binding" >&2 && wants wheel \
+       && say "building the binding against libtensorflow from $(basename "$wheel") ..." \
+       && build_binding && $check; then
+      exit 0
+    fi
+  else
+    say "pip could not download $wheel_spec; see $cache_dir/pip-download.log"
+  fi
 fi
 
 # 3. TensorFlow Java's native artifact (libraries only; the headers come from the wheel's extraction).
-if command -v mvn >/dev/null && [ -f "$package_dir/deps/include/tensorflow/c/c_api.h" ]; then
+if wants maven && command -v mvn >/dev/null && [ -f "$package_dir/deps/include/tensorflow/c/c_api.h" ]; then
   tried+=("mvn $maven_artifact")
   say "trying TensorFlow Java's native libraries ($maven_artifact) ..."
   if mvn -q dependency:copy -Dartifact="$maven_artifact" -DoutputDirectory="$cache_dir/maven" >"$cache_dir/maven.log" 2>&1; then

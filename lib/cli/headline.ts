@@ -9,8 +9,8 @@ import { SEED_DECAY, SEED_TEST, SEED_VALIDATION } from '../seed-results';
 interface Summary {
   kfold: { variant: VariantName; k: number; finalValidation: Record<string, { mean: number; std: number }>; generalizationGap: number }[];
   selection: { chosen: VariantName[] };
-  test: { variant: VariantName; test: { metrics: Record<string, number> } }[];
-  decay?: { variant: VariantName; test: { metrics: Record<string, number> } };
+  test: { variant: VariantName; key: string; test: { metrics: Record<string, number> } }[];
+  decay?: { variant: VariantName; key: string; test: { metrics: Record<string, number> } };
   wallSeconds: number;
   protocolTime: { runs: number; wallMinutes: number; summedTrainingMinutes: number; firstStart: string; lastEnd: string };
 }
@@ -29,3 +29,9 @@ if (summary.decay) {
 }
 const time = summary.protocolTime;
 console.log(`\nThe ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd}: ${time.wallMinutes.toFixed(1)} min of wall time, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time.`);
+
+console.log('\nWeights of the final models (tfjs layers-model format, load with `tf.loadLayersModel`):');
+for (const run of [...summary.test, ...(summary.decay ? [summary.decay] : [])]) {
+  const label = run === summary.decay ? `${VARIANT_TITLES[run.variant]}, LR halved every 5 epochs` : VARIANT_TITLES[run.variant];
+  console.log(`- ${label}: [runs/${run.variant}/${run.key}/model/](runs/${run.variant}/${run.key}/model/model.json)`);
+}

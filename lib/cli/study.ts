@@ -138,7 +138,9 @@ async function main(): Promise<void> {
     command, options: { k: options.k, seed: options.seed, limit: options.limit, protocol: options.protocol },
   };
   if (command === 'kfold') {
-    summary.kfold = [kfoldSummary(await runKFold(variant!, options))];
+    const result = await runKFold(variant!, options);
+    summary.kfold = [kfoldSummary(result)];
+    summary.protocolTime = protocolTime(result.runs);
   } else {
     const results = await runAllKFolds(options);
     const baseline = results.find((result) => result.variant === 'baseline')!;
