@@ -70,7 +70,8 @@ export function pairedTestRows(variant: VariantName, test: PairedTest, k: number
 export function selectionRows(selection: Selection): Row[] {
   return selection.ranking.map((entry, rank) => ({
     rank: rank + 1, variant: VARIANT_TITLES[entry.variant], 'validation accuracy (mean)': entry.validationAccuracy,
-    'train − validation gap': entry.gap, [`gap > ${selection.maxGap}?`]: entry.excluded ? 'yes: passed over' : 'no',
+    'train − validation gap': entry.gap, 'gap − median gap': entry.gap - selection.medianGap,
+    [`more than ${selection.maxGapAboveMedian} above the median?`]: entry.excluded ? 'yes: passed over' : 'no',
     chosen: selection.chosen.includes(entry.variant) ? 'yes' : '',
   }));
 }

@@ -1,0 +1,26 @@
+/** The selection rule, on the seed's own numbers, makes the seed's choice. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { VARIANTS } from '../lib/models';
+import { SEED_BEST_FOLD, SEED_SELECTION, SEED_VALIDATION } from '../lib/seed-results';
+import { selectByRule } from '../lib/study';
+
+test('on the seed numbers the rule passes over MaxPooling (and the baseline) and picks ReLU and LeakyReLU', () => {
+  const selection = selectByRule(VARIANTS.map((variant) => ({
+    variant, validationAccuracy: SEED_VALIDATION[variant].accuracy,
+    gap: SEED_BEST_FOLD[variant].train - SEED_BEST_FOLD[variant].validation,
+  })));
+  assert.deepEqual([...selection.chosen].sort(), [...SEED_SELECTION].sort());
+  assert.ok(selection.ranking.find((entry) => entry.variant === 'maxpooling')!.excluded);
+  assert.equal(selection.ranking[0].variant, 'maxpooling', 'MaxPooling ranks first by accuracy and is still passed over');
+});
+
+test('without a standout gap the two most accurate are chosen', () => {
+  const selection = selectByRule([
+    { variant: 'baseline', validationAccuracy: 0.89, gap: 0.02 },
+    { variant: 'relu', validationAccuracy: 0.91, gap: 0.025 },
+    { variant: 'maxpooling', validationAccuracy: 0.90, gap: 0.022 },
+  ]);
+  assert.deepEqual(selection.chosen, ['relu', 'maxpooling']);
+  assert.ok(Math.abs(selection.medianGap - 0.022) < 1e-12);
+});
