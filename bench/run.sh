@@ -18,7 +18,8 @@ echo "machine: $machine" >&2
 label() { node -e 'const r = JSON.parse(process.argv[1]); r.engine = process.argv[2]; console.log(JSON.stringify(r))' "$1" "$2"; }
 
 echo "[bench] 1/4 tfjs-node, default threads" >&2
-default=$(label "$(node dist/bench/train-throughput.js)" "tfjs-node")
+# The Makefile exports TF_NUM_INTRAOP_THREADS=1 for everything else; the defaults are measured without it.
+default=$(label "$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS node dist/bench/train-throughput.js)" "tfjs-node")
 echo "[bench] 2/4 tfjs-node, 1 thread" >&2
 single=$(label "$(TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughput.js)" "tfjs-node 1 thread")
 echo "[bench] 3/4 tfjs-node, 2 workers x 1 thread" >&2
@@ -27,9 +28,9 @@ TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughp
 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughput.js > "$worker_b" 2>/dev/null &
 wait
 echo "[bench] 4/4 Keras" >&2
-keras=$(.venv/bin/python bench/keras_throughput.py)
+keras=$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_throughput.py)
 echo "[bench] profile of one training step" >&2
-profile=$(node dist/bench/profile-step.js)
+profile=$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS node dist/bench/profile-step.js)
 
 node -e '
 const [defaultRun, single, a, b, keras, profile, machine] = process.argv.slice(1);
