@@ -59,7 +59,8 @@ figures: setup
 	@for notebook in $(NOTEBOOKS); do \
 	  echo "executing $$notebook"; \
 	  $(JUPYTER) nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=tslab \
-	    --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
+	    --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.startup_timeout=180 \
+	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
 	done
 
 # make figures, then fail if any regenerated figure differs from the committed one.

@@ -83,7 +83,9 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
  */
 function stableSvg(svg: string): string {
   const randomId = /clip([0-9a-f]{6})/.exec(svg)?.[1];
-  return randomId ? svg.split(randomId).join('fixed0') : svg;
+  const fixedIds = randomId ? svg.split(randomId).join('fixed0') : svg;
+  // Chromium serialises an empty style attribute before or after viewBox from run to run; drop it.
+  return fixedIds.replace(/ style=""/g, '');
 }
 
 /** Closes the shared browser (scripts call this when done; notebooks may leave it to process exit). */

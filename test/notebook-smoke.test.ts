@@ -15,7 +15,7 @@ interface NotebookOutput { output_type: string; data?: Record<string, unknown>; 
 test('the environment notebook executes through tslab and shows an interactive + static figure', () => {
   const output = mkdtempSync(join(tmpdir(), 'nb-'));
   const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
-    'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab',
+    'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.startup_timeout=180',
     '--output-dir', output, join(PROJECT_DIRECTORY, 'notebooks/00-environment.ipynb'),
   ], { encoding: 'utf8', env: { ...process.env, FIGURES_DIRECTORY: join(output, 'figures') } });
   assert.equal(result.status, 0, result.stderr);
