@@ -48,10 +48,10 @@ export function imageGridFigure(images: { pixels: number[][]; caption: string }[
   const layout: Record<string, unknown> = { title: title(heading), showlegend: false, margin: { t: 60, l: 10, r: 10, b: 10 }, annotations: [] };
   const data = images.map((image, index) => {
     const cell = gridCell(index, rows, columns, 0.02);
-    layout[cell.xaxisKey] = { domain: cell.xDomain, visible: false, anchor: cell.yaxis };
-    layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.25 / rows], visible: false, autorange: 'reversed', scaleanchor: cell.xaxis, anchor: cell.xaxis };
+    layout[cell.xaxisKey] = { domain: cell.xDomain, visible: false, anchor: cell.yaxis, constrain: 'domain' };
+    layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.25 / rows], visible: false, autorange: 'reversed', scaleanchor: cell.xaxis, anchor: cell.xaxis, constrain: 'domain' };
     (layout.annotations as object[]).push({
-      text: image.caption, x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, font: { size: 10 }, yanchor: 'top',
+      text: image.caption, x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, font: { size: 10 }, xanchor: 'center', yanchor: 'top',
     });
     return { type: 'heatmap', z: image.pixels, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Greys', reversescale: false, zmin: 0, zmax: 1, showscale: false };
   });
@@ -65,7 +65,7 @@ export function pixelMapsFigure(maps: { map: number[][]; caption: string }[], he
     const cell = gridCell(index, 1, maps.length, 0.2);
     layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: 'column' }, constrain: 'domain' };
     layout[cell.yaxisKey] = { domain: [0, 0.9], autorange: 'reversed', scaleanchor: cell.xaxis, anchor: cell.xaxis, title: { text: 'row' } };
-    (layout.annotations as object[]).push({ text: entry.caption, x: cell.center[0], y: 0.97, xref: 'paper', yref: 'paper', showarrow: false });
+    (layout.annotations as object[]).push({ text: entry.caption, x: cell.center[0], y: 0.97, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center' });
     return {
       type: 'heatmap', z: entry.map, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Viridis',
       colorbar: { x: cell.xDomain[1] + 0.01, len: 0.9, y: 0.45, thickness: 12 },
@@ -105,7 +105,7 @@ export function trainingCurvesFigure(series: CurveSeries[], heading: string): Pl
     // Only the bottom row names its x axis, so the upper titles do not collide with the lower panels' headings.
     layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: metricIndex >= 2 ? 'epoch' : '' }, dtick: 2 };
     layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.04], anchor: cell.xaxis };
-    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, yanchor: 'bottom' });
+    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center', yanchor: 'bottom' });
     series.forEach((entry, seriesIndex) => {
       const color = COLORS[seriesIndex % COLORS.length];
       const epochs = entry.history.map((epoch) => epoch.epoch);
@@ -134,12 +134,12 @@ export function trainingCurvesFigure(series: CurveSeries[], heading: string): Pl
 /** Per-run (not fold-averaged) curves: loss and accuracy per epoch of full-training runs. */
 export function runCurvesFigure(runs: { name: string; history: { epoch: number; train: Record<Metric, number>; validation: Record<Metric, number> | null }[] }[], heading: string, validationLabel: string): PlotlyFigure {
   const data: object[] = [];
-  const layout: Record<string, unknown> = { title: title(heading), annotations: [], legend: { orientation: 'h', y: -0.2 } };
+  const layout: Record<string, unknown> = { title: title(heading), annotations: [], legend: { orientation: 'h', y: -0.32 }, margin: { b: 120 } };
   (['loss', 'accuracy'] as const).forEach((metric, metricIndex) => {
     const cell = gridCell(metricIndex, 1, 2, 0.1);
     layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: 'epoch' }, dtick: 2 };
     layout[cell.yaxisKey] = { domain: [0, 0.9], anchor: cell.xaxis };
-    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: 0.95, xref: 'paper', yref: 'paper', showarrow: false });
+    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: 0.95, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center' });
     runs.forEach((run, runIndex) => {
       const color = COLORS[runIndex % COLORS.length];
       const epochs = run.history.map((record) => record.epoch);
