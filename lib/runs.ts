@@ -232,9 +232,3 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   reporter.log(`${label}: done in ${record.trainingSeconds.toFixed(0)} s, stored as ${key}`);
   return record;
 }
-
-/** Loads a finished run's model (e.g. to show its mistakes). */
-export async function loadRunModel(record: RunRecord, runsDirectory = DEFAULT_RUNS_DIRECTORY): Promise<tf.LayersModel> {
-  return loadModel(record.spec, join(runsDirectory, record.spec.variant, record.key, 'model'));
-}
-
