@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
-import { DataFileSpec, FASHION_MNIST_FILES, IMAGE_SIDE, NUM_CLASSES, Split, sha256, verifyDataFile } from './idx-files';
+import { DataFileSpec, FASHION_MNIST_FILES, IMAGE_SIDE, Split, sha256, verifyDataFile } from './idx-files';
 
 export { CLASS_NAMES, NUM_CLASSES, IMAGE_SIDE } from './idx-files';
 export type { Split } from './idx-files';
@@ -42,11 +42,6 @@ export function loadSplit(dataDirectory: string, split: Split, options: LoadOpti
     images: tf.tensor4d(scaled, [count, IMAGE_SIDE, IMAGE_SIDE, 1]),
     labels: labels.slice(0, count),
   };
-}
-
-/** One-hot encodes class indices: [n] → [n, 10] float32. */
-export function oneHot(labels: Uint8Array): tf.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), NUM_CLASSES).toFloat() as tf.Tensor2D);
 }
 
 /** The SHA-256 digests of the data files, part of every training run's cache key. */

@@ -27,8 +27,8 @@ export function categoricalCrossentropy(oneHotLabels: tf.Tensor, probabilities: 
 /** Per-batch sums, in this order, that make an epoch's metrics. */
 export const SUM_NAMES = ['lossTimesCount', 'count', 'correct', 'truePositives', 'falsePositives', 'falseNegatives'] as const;
 
-/** [6] vector of the batch's sums (see SUM_NAMES); `meanLoss` is the batch's mean loss. */
-export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D, meanLoss: tf.Scalar): tf.Tensor1D {
+/** [6] vector of sums over a batch or several (see SUM_NAMES); `lossTimesCount` is their summed loss. */
+export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D, lossTimesCount: tf.Scalar): tf.Tensor1D {
   return tf.tidy(() => {
     const count = oneHotLabels.shape[0];
     const correct = probabilities.argMax(-1).equal(oneHotLabels.argMax(-1)).sum();
@@ -37,7 +37,7 @@ export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D,
     const falsePositives = predictedPositive.sum().sub(truePositives);
     const falseNegatives = oneHotLabels.sum().sub(truePositives);
     return tf.stack([
-      meanLoss.mul(count), tf.scalar(count), correct.toFloat(), truePositives, falsePositives, falseNegatives,
+      lossTimesCount, tf.scalar(count), correct.toFloat(), truePositives, falsePositives, falseNegatives,
     ]) as tf.Tensor1D;
   });
 }

@@ -6,6 +6,7 @@
  * from a seeded stream, so a seed fixes a run completely.
  */
 import * as tf from '@tensorflow/tfjs-node';
+import { FlatAdam } from './flat-adam';
 import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
 
 export const VARIANTS = ['baseline', 'relu', 'maxpooling', 'dropout', 'leakyrelu'] as const;
@@ -92,6 +93,8 @@ export interface BuildModelOptions {
   /** Seeds the initial weights and the dropout masks. */
   seed: number;
   learningRate?: number;
+  /** 'flat' (default): FlatAdam, tfjs' Adam arithmetic in fewer kernels; 'tfjs': tfjs' own Adam. */
+  adam?: 'flat' | 'tfjs';
 }
 
 /**
@@ -149,7 +152,9 @@ export function buildModel(variant: VariantName, options: BuildModelOptions): tf
   model.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax', kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
 
   model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? DEFAULT_LEARNING_RATE),
+    optimizer: options.adam === 'tfjs'
+      ? tf.train.adam(options.learningRate ?? DEFAULT_LEARNING_RATE)
+      : new FlatAdam(options.learningRate ?? DEFAULT_LEARNING_RATE),
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });

@@ -53,13 +53,20 @@ export interface RunRecord {
   /** The final model on the test set (full runs). */
   test: TestEvaluation | null;
   trainingSeconds: number;
+  /** When this process started (or resumed) training the run; absent in records from before it was kept. */
+  startedAt?: string;
   finishedAt: string;
+  /**
+   * Peak resident memory of the process that finished the run, in MiB. A worker of
+   * `study --workers N` trains one run, so this is that worker's peak.
+   */
+  peakRssMiB?: number;
 }
 
 export const DEFAULT_RUNS_DIRECTORY = process.env.RUNS_DIRECTORY ?? resolve(__dirname, '..', '..', 'runs');
 
 /** Compiled files whose change changes what a run computes. */
-const CODE_FILES = ['models.js', 'train.js', 'metrics.js', 'random.js', 'folds.js', 'fashion-mnist.js', 'idx-files.js'];
+const CODE_FILES = ['models.js', 'flat-adam.js', 'lean-kernels.js', 'train.js', 'metrics.js', 'random.js', 'folds.js', 'fashion-mnist.js', 'idx-files.js'];
 
 let codeFingerprintMemo: string | null = null;
 export function codeFingerprint(): string {
@@ -171,6 +178,7 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   const key = runKey(spec);
   const runDirectory = join(runsDirectory, spec.variant, key);
   mkdirSync(runDirectory, { recursive: true });
+  const startedAt = new Date().toISOString();
   const sets = data();
 
   const checkpoint = latestCheckpoint(runDirectory);
@@ -218,7 +226,9 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
     validation: validation && { metrics: validation.metrics, confusion: validation.confusion, perClass: validation.perClass },
     test: test && { metrics: test.metrics, confusion: test.confusion, perClass: test.perClass, predictions: Array.from(test.predictions) },
     trainingSeconds: previousSeconds + history.slice(resume?.history.length ?? 0).reduce((sum, r) => sum + r.seconds, 0),
+    startedAt,
     finishedAt: new Date().toISOString(),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   const modelDirectory = join(runDirectory, 'model');
   rmSync(modelDirectory, { recursive: true, force: true });

@@ -3,7 +3,6 @@
  * of the best two, their retraining on the full training set and test, the LR-decay run, and the
  * paired comparison with the baseline. Notebooks and the command line both call these.
  */
-import * as tf from '@tensorflow/tfjs-node';
 import { resolve } from 'node:path';
 import { DataSplit, loadSplit } from './fashion-mnist';
 import { Fold, stratifiedKFold } from './folds';
@@ -45,11 +44,9 @@ export function studyData(options: Pick<StudyOptions, 'dataDirectory' | 'limit'>
   return loaded.get(id)!;
 }
 
+/** A fold's part: the loaded images by reference plus its rows (no copy of the pixels). */
 function subset(split: DataSplit, indices: Int32Array) {
-  return {
-    images: tf.tidy(() => tf.gather(split.images, tf.tensor1d(indices, 'int32'))) as tf.Tensor4D,
-    labels: Uint8Array.from(indices, (index) => split.labels[index]),
-  };
+  return { images: split.images, rows: indices, labels: Uint8Array.from(indices, (index) => split.labels[index]) };
 }
 
 function foldSpec(variant: VariantName, options: StudyOptions, index: number): RunSpec {
@@ -107,11 +104,6 @@ export function runDataFor(spec: RunSpec, dataDirectory: string): RunData {
   return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
 }
 
-/** Frees the tensors runDataFor made for a fold (full runs share the loaded data, which stays). */
-export function releaseRunData(spec: RunSpec, data: RunData): void {
-  if (spec.split.kind === 'fold') tf.dispose([data.train.images, data.validation!.images]);
-}
-
 export function foldSpecs(variant: VariantName, options: StudyOptions): RunSpec[] {
   return Array.from({ length: options.k }, (_, index) => foldSpec(variant, options, index));
 }
@@ -123,11 +115,7 @@ export async function runKFold(variant: VariantName, options: StudyOptions): Pro
   await prefetchRuns(specs, options, reporter);
   const runs: RunRecord[] = [];
   for (const spec of specs) {
-    let made: RunData | null = null;
-    runs.push(await ensureRun(spec, () => (made = runDataFor(spec, options.dataDirectory)), {
-      runsDirectory: options.runsDirectory, reporter,
-    }));
-    if (made) releaseRunData(spec, made);
+    runs.push(await ensureRun(spec, () => runDataFor(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter }));
   }
   return aggregateFolds(variant, runs);
 }

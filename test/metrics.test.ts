@@ -27,7 +27,7 @@ test('Keras-style precision/recall threshold every output at 0.5 and pool the co
     [0.9, 0.05, 0.05], // TP
   ]);
   const loss = categoricalCrossentropy(labels, probabilities);
-  const metrics = metricsFromSums(batchSums(labels as tf.Tensor2D, probabilities as tf.Tensor2D, loss).dataSync());
+  const metrics = metricsFromSums(batchSums(labels as tf.Tensor2D, probabilities as tf.Tensor2D, loss.mul(4) as tf.Scalar).dataSync());
   // TP = 2, FP = 1, FN = 2 → precision 2/3, recall 2/4; accuracy 3/4 (argmax).
   assert.ok(Math.abs(metrics.precision - 2 / 3) < 1e-6);
   assert.ok(Math.abs(metrics.recall - 0.5) < 1e-6);

@@ -4,7 +4,7 @@
  */
 import type { ProgressReporter } from '../progress';
 import { ensureRun } from '../runs';
-import { releaseRunData, runDataFor } from '../study';
+import { runDataFor } from '../study';
 import type { WorkerMessage, WorkerTask } from '../workers';
 
 function send(message: WorkerMessage): void {
@@ -17,11 +17,9 @@ async function main(): Promise<void> {
     update: (status) => send({ kind: 'progress', status }),
     log: (line) => send({ kind: 'log', line }),
   };
-  let data: ReturnType<typeof runDataFor> | null = null;
-  const record = await ensureRun(task.spec, () => (data = runDataFor(task.spec, task.dataDirectory)), {
+  const record = await ensureRun(task.spec, () => runDataFor(task.spec, task.dataDirectory), {
     runsDirectory: task.runsDirectory, reporter,
   });
-  if (data) releaseRunData(task.spec, data);
   send({ kind: 'done', key: record.key, trainingSeconds: record.trainingSeconds });
   process.disconnect?.();
 }
