@@ -9,7 +9,8 @@
  * grouped, so the weights come out bit-identical to tfjs' Adam (test/lean-step.test.ts).
  *
  * Checkpoints keep tfjs' format: getWeights() hands out one first and one second moment per weight
- * (`<name>/m`, `<name>/v`), and setWeights() takes them back.
+ * (`<name>/m`, `<name>/v`), and setWeights() takes them back — and, unlike tfjs' Adam, restores the
+ * bias-correction powers exactly, so a resumed run continues bit for bit (see setWeights).
  */
 import * as tf from '@tensorflow/tfjs-node';
 import type { NamedTensor, NamedTensorMap } from '@tensorflow/tfjs-core/dist/tensor_types';
@@ -29,6 +30,7 @@ interface AdamState {
   accBeta2: tf.Variable;
   accumulatedFirstMoment: MomentEntry[];
   accumulatedSecondMoment: MomentEntry[];
+  iterations_: number;
   incrementIterations(): void;
 }
 
@@ -107,6 +109,20 @@ export class FlatAdam extends tf.AdamOptimizer {
   async setWeights(weightValues: NamedTensor[]): Promise<void> {
     await super.setWeights(weightValues);
     this.disposeFlatMoments();
+    // tfjs sets beta^(t+1) with one Pow, while the steps build it as a running product, one
+    // multiplication per step; the two round differently (for beta2 = 0.999 at almost every t), so a
+    // resumed run would drift from an uninterrupted one. Replay the product with the same kernel.
+    const state = this.state;
+    const replayedPower = (beta: number) => tf.tidy(() => {
+      let power: tf.Tensor = tf.scalar(beta);
+      for (let step = 0; step < state.iterations_; step += 1) power = tf.mul(power, beta);
+      return power;
+    });
+    for (const [variable, beta] of [[state.accBeta1, state.beta1], [state.accBeta2, state.beta2]] as const) {
+      const power = replayedPower(beta);
+      variable.assign(power);
+      power.dispose();
+    }
   }
 
   dispose(): void {

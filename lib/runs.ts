@@ -61,6 +61,8 @@ export interface RunRecord {
    * `study --workers N` trains one run, so this is that worker's peak.
    */
   peakRssMiB?: number;
+  /** TF_NUM_INTRAOP_THREADS of the process that trained it ('default' if unset). */
+  intraOpThreads?: string;
 }
 
 export const DEFAULT_RUNS_DIRECTORY = process.env.RUNS_DIRECTORY ?? resolve(__dirname, '..', '..', 'runs');
@@ -229,6 +231,7 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
     startedAt,
     finishedAt: new Date().toISOString(),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? 'default',
   };
   const modelDirectory = join(runDirectory, 'model');
   rmSync(modelDirectory, { recursive: true, force: true });

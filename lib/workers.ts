@@ -67,6 +67,8 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
       const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
         env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        // Lets the worker free the data's staging arrays right after loading (see studyData).
+        execArgv: [...process.execArgv, '--expose-gc'],
       });
       let stderr = '';
       let finished = false;

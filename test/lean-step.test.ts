@@ -62,35 +62,52 @@ for (const variant of ['relu', 'leakyrelu', 'dropout'] as const) {
   });
 }
 
-test('FlatAdam hands out and takes back moments in tfjs Adam\'s format', async () => {
-  const weight = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, 'flat_adam_test/kernel');
-  const bias = tf.variable(tf.tensor1d([0.25, -0.75]), true, 'flat_adam_test/bias');
+/** A small two-weight problem for optimizer tests. */
+function smallProblem(prefix: string) {
+  const weight = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, `${prefix}/kernel`);
+  const bias = tf.variable(tf.tensor1d([0.25, -0.75]), true, `${prefix}/bias`);
   const loss = () => tf.tidy(() => weight.square().sum().add(bias.mul(weight.sum(0)).sum()) as tf.Scalar);
-  const flat = new FlatAdam(0.01);
-  const reference = tf.train.adam(0.01);
-  const startWeight = weight.clone();
-  const startBias = bias.clone();
-  const run = async (optimizer: tf.AdamOptimizer) => {
-    weight.assign(startWeight);
-    bias.assign(startBias);
-    for (let step = 0; step < 3; step += 1) optimizer.minimize(loss);
+  const values = () => [Array.from(weight.dataSync()), Array.from(bias.dataSync())];
+  return { weight, bias, loss, values, dispose: () => tf.dispose([weight, bias]) };
+}
+
+test('FlatAdam steps exactly as tfjs Adam and hands out its moments in the same format', async () => {
+  const results = [];
+  for (const optimizer of [tf.train.adam(0.01), new FlatAdam(0.01)]) {
+    const problem = smallProblem(`format_${results.length}`);
+    for (let step = 0; step < 3; step += 1) optimizer.minimize(problem.loss);
     const moments = await optimizer.getWeights();
-    // Resume a fresh optimizer from the saved moments: the next step must match too.
-    const resumed = optimizer.constructor === FlatAdam ? new FlatAdam(0.01) : tf.train.adam(0.01);
-    await resumed.setWeights(moments);
-    resumed.minimize(loss);
-    const result = {
-      names: moments.map((moment) => moment.name),
+    results.push({
+      names: moments.map((moment) => moment.name.replace(/^format_\d+\//, '')),
       moments: moments.map((moment) => Array.from(moment.tensor.dataSync())),
-      weights: [Array.from(weight.dataSync()), Array.from(bias.dataSync())],
-    };
-    resumed.dispose();
-    return result;
-  };
-  const fromReference = await run(reference);
-  const fromFlat = await run(flat);
-  assert.deepEqual(fromFlat, fromReference);
-  flat.dispose();
-  reference.dispose();
-  tf.dispose([weight, bias, startWeight, startBias]);
+      weights: problem.values(),
+    });
+    optimizer.dispose();
+    problem.dispose();
+  }
+  assert.deepEqual(results[1], results[0]);
+});
+
+test('a FlatAdam resumed from its saved moments continues exactly as one that never stopped', async () => {
+  const STEPS = 40;
+  const STOP_AFTER = 25;
+  const straight = smallProblem('straight');
+  const once = new FlatAdam(0.01);
+  for (let step = 0; step < STEPS; step += 1) once.minimize(straight.loss);
+
+  const resumed = smallProblem('resumed');
+  const first = new FlatAdam(0.01);
+  for (let step = 0; step < STOP_AFTER; step += 1) first.minimize(resumed.loss);
+  const saved = (await first.getWeights()).map(({ name, tensor }) => ({ name, tensor: tensor.clone() }));
+  first.dispose();
+  const second = new FlatAdam(0.01);
+  await second.setWeights(saved);
+  for (let step = STOP_AFTER; step < STEPS; step += 1) second.minimize(resumed.loss);
+
+  assert.deepEqual(resumed.values(), straight.values());
+  second.dispose();
+  once.dispose();
+  tf.dispose(saved.map((weight) => weight.tensor));
+  straight.dispose();
+  resumed.dispose();
 });

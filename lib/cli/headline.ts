@@ -12,7 +12,7 @@ interface Summary {
   test: { variant: VariantName; key: string; test: { metrics: Record<string, number> } }[];
   decay?: { variant: VariantName; key: string; test: { metrics: Record<string, number> } };
   wallSeconds: number;
-  protocolTime: { runs: number; wallMinutes: number; summedTrainingMinutes: number; firstStart: string; lastEnd: string };
+  protocolTime: { runs: number; wallMinutes: number; summedTrainingMinutes: number; firstStart: string; lastEnd: string; largestPeakRssMiB: number | null };
 }
 
 const summary = JSON.parse(readFileSync(process.argv[2] ?? 'results/study.json', 'utf8')) as Summary;
@@ -28,7 +28,8 @@ if (summary.decay) {
   console.log(`| ${VARIANT_TITLES[summary.decay.variant]}, LR halved every 5 epochs | | | | ${f(summary.decay.test.metrics.accuracy)} | ${SEED_DECAY.variant === summary.decay.variant ? f(SEED_DECAY.metrics.accuracy) : '–'} |`);
 }
 const time = summary.protocolTime;
-console.log(`\nThe ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd}: ${time.wallMinutes.toFixed(1)} min of wall time, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time.`);
+console.log(`\nThe ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd}: ${time.wallMinutes.toFixed(1)} min of wall time, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time` +
+  (time.largestPeakRssMiB === null ? '.' : `; the largest peak memory of a process that trained one was ${time.largestPeakRssMiB} MiB.`));
 
 console.log('\nWeights of the final models (tfjs layers-model format, load with `tf.loadLayersModel`):');
 for (const run of [...summary.test, ...(summary.decay ? [summary.decay] : [])]) {

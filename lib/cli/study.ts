@@ -1,6 +1,7 @@
 /**
  * `npm run study -- <command> [options]`: the study headless, on the same cache as the notebooks.
  */
+import './one-thread';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { VARIANTS, VariantName } from '../models';
@@ -103,16 +104,20 @@ function testSummary(run: RunRecord) {
 
 /**
  * When the protocol's runs were trained, from the run records themselves: the span from the first
- * run's start to the last run's end (wall time, whatever ran concurrently), and the summed training time.
+ * run's start to the last run's end (wall time, whatever ran concurrently), the summed training
+ * time, and the largest peak memory of a process that trained one of them.
  */
 function protocolTime(runs: RunRecord[]) {
-  const starts = runs.map((run) => Date.parse(run.finishedAt) - run.trainingSeconds * 1000);
+  // Older records lack startedAt; their start is estimated from the training time.
+  const starts = runs.map((run) => (run.startedAt ? Date.parse(run.startedAt) : Date.parse(run.finishedAt) - run.trainingSeconds * 1000));
   const ends = runs.map((run) => Date.parse(run.finishedAt));
   const first = Math.min(...starts);
   const last = Math.max(...ends);
+  const peaks = runs.flatMap((run) => (run.peakRssMiB === undefined ? [] : [run.peakRssMiB]));
   return {
     runs: runs.length, firstStart: new Date(first).toISOString(), lastEnd: new Date(last).toISOString(),
     wallMinutes: (last - first) / 60000, summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
+    largestPeakRssMiB: peaks.length === runs.length ? Math.max(...peaks) : null,
   };
 }
 
