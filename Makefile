@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # gives the same numbers; override on the command line to compare.
 export TF_NUM_INTRAOP_THREADS ?= 1
 
-.PHONY: setup system build native data kernel test figures check-figures report study retrain bench clean
+.PHONY: setup system build native data kernel test figures check-figures report study retrain bench bench-keras-protocol clean
 .DEFAULT_GOAL := figures
 
 setup: system build native data kernel
@@ -82,6 +82,10 @@ retrain: setup
 
 bench: setup
 	bash bench/run.sh
+
+# The seed's protocol in Keras on this machine (about 15 min): one fold per variant + the 3 retrainings.
+bench-keras-protocol: setup
+	env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_protocol.py > results/keras-protocol.json
 
 clean:
 	rm -rf dist $(VENV) node_modules .cache

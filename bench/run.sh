@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # make bench: training throughput of tfjs-node and Keras on the same task, measured in one run,
-# one configuration after the other (LeNet-5 ReLU, batch 32, one epoch on 48,000 real images).
-#   1. tfjs-node, one process, TensorFlow's default threads
-#   2. tfjs-node, one process, one intra-op thread
-#   3. tfjs-node, two worker processes at once, one thread each (how `study --workers 2` trains)
-#   4. Keras (tensorflow-cpu 2.21.0 in .venv, installed here if missing), accuracy/precision/recall on
-# and a profile of one training step (kernels issued per step).
+# one configuration after the other (LeNet-5 ReLU, batch 32, two epochs on 48,000 real images; the
+# first epoch includes start-up, the second is the steady rate):
+#   1. tfjs-node, lean path, one process, TensorFlow's default threads
+#   2. tfjs-node, lean path, one process, one intra-op thread
+#   3. tfjs-node, straightforward ('reference') path, one intra-op thread
+#   4. the study itself: two cross-validation folds (2 epochs, validation included) trained at once
+#      by `study --workers 2`'s worker processes, one thread each, with each worker's peak RSS
+#   5. Keras (tensorflow-cpu 2.21.0 in .venv, installed here if missing), accuracy/precision/recall
+# then a profile of one training step on both paths, and the whole-protocol record of the last
+# `make study` (results/study.json: wall time, largest peak RSS of a worker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! .venv/bin/python -c "import tensorflow" 2>/dev/null; then
@@ -15,43 +19,61 @@ if ! .venv/bin/python -c "import tensorflow" 2>/dev/null; then
 fi
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "machine: $machine" >&2
-label() { node -e 'const r = JSON.parse(process.argv[1]); r.engine = process.argv[2]; console.log(JSON.stringify(r))' "$1" "$2"; }
+label() { node -e 'const r = JSON.parse(process.argv[1]); r.configuration = process.argv[2]; console.log(JSON.stringify(r))' "$1" "$2"; }
+one_thread=(env TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1)
 
-echo "[bench] 1/4 tfjs-node, default threads" >&2
+echo "[bench] 1/5 tfjs-node lean, default threads" >&2
 # The Makefile exports TF_NUM_INTRAOP_THREADS=1 for everything else; the defaults are measured without it.
-default=$(label "$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS node dist/bench/train-throughput.js)" "tfjs-node")
-echo "[bench] 2/4 tfjs-node, 1 thread" >&2
-single=$(label "$(TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughput.js)" "tfjs-node 1 thread")
-echo "[bench] 3/4 tfjs-node, 2 workers x 1 thread" >&2
-worker_a=$(mktemp); worker_b=$(mktemp)
-TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughput.js > "$worker_a" 2>/dev/null &
-TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 node dist/bench/train-throughput.js > "$worker_b" 2>/dev/null &
-wait
-echo "[bench] 4/4 Keras" >&2
-keras=$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_throughput.py)
-echo "[bench] profile of one training step" >&2
-profile=$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS node dist/bench/profile-step.js)
+default=$(label "$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS node dist/bench/train-throughput.js)" "tfjs-node, lean, default threads")
+echo "[bench] 2/5 tfjs-node lean, 1 thread" >&2
+lean=$(label "$("${one_thread[@]}" node dist/bench/train-throughput.js)" "tfjs-node, lean, 1 thread")
+echo "[bench] 3/5 tfjs-node reference path, 1 thread" >&2
+reference=$(label "$("${one_thread[@]}" BENCH_PATH=reference node dist/bench/train-throughput.js)" "tfjs-node, reference path, 1 thread")
+echo "[bench] 4/5 the study's worker processes: 2 folds at once, 1 thread each" >&2
+workers=$(node dist/bench/study-workers.js)
+echo "[bench] 5/5 Keras" >&2
+keras=$(label "$(env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), default threads")
+echo "[bench] profile of one training step, both paths" >&2
+profile=$("${one_thread[@]}" node dist/bench/profile-step.js)
 
 node -e '
-const [defaultRun, single, a, b, keras, profile, machine] = process.argv.slice(1);
-const rows = [JSON.parse(defaultRun), JSON.parse(single), JSON.parse(keras)];
-const workers = [JSON.parse(a), JSON.parse(b)];
-const line = (name, samples, seconds, rate, rss) =>
-  `| ${name} | ${samples} | ${seconds.toFixed(1)} | ${Math.round(rate)} | ${rss} |`;
+const [defaultRun, lean, reference, workersRun, keras, profile, machine] = process.argv.slice(1);
+const fs = require("fs");
+const rows = [defaultRun, lean, reference, keras].map((text) => JSON.parse(text));
+const [leanRow, referenceRow, kerasRow] = [rows[1], rows[2], rows[3]];
+const workers = JSON.parse(workersRun);
+// A run of the study is one first epoch and 14 steady ones.
+const runRate = (r) => (15 * r.samples) / (r.firstEpochSeconds + 14 * r.steadyEpochSeconds);
+const line = (...cells) => console.log(`| ${cells.join(" | ")} |`);
+const rate = (value) => Math.round(value).toLocaleString("en-US");
 console.log(`machine: ${machine}\n`);
-console.log("| configuration | samples | seconds | samples/s | peak RSS MiB |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const r of rows) console.log(line(r.engine, r.samples, r.seconds, r.samplesPerSecond, Math.round(r.peakRssMiB)));
-const aggregate = workers.reduce((sum, w) => sum + w.samplesPerSecond, 0);
-console.log(line("tfjs-node, 2 workers × 1 thread (together)", workers[0].samples + workers[1].samples,
-  Math.max(...workers.map((w) => w.seconds)), aggregate, workers.map((w) => Math.round(w.peakRssMiB)).join(" / ") + " per worker"));
-const kerasRate = rows[2].samplesPerSecond;
-const best = Math.max(rows[0].samplesPerSecond, rows[1].samplesPerSecond);
-console.log(`\nper-process ratio tfjs-node / Keras: ${(best / kerasRate).toFixed(2)} (best tfjs-node configuration)`);
-console.log(`study throughput ratio, 2 workers / one Keras process: ${(aggregate / kerasRate).toFixed(2)}`);
+console.log("Throughput, samples/s (LeNet-5 ReLU, batch 32, 48,000 real images per epoch):\n");
+line("configuration", "first epoch", "steady epoch", "15-epoch run", "peak RSS MiB");
+line("---", "---:", "---:", "---:", "---:");
+for (const r of rows) line(r.configuration, rate(r.firstEpochSamplesPerSecond), rate(r.samplesPerSecond), rate(runRate(r)), Math.round(r.peakRssMiB));
+line(`study, ${workers.workers} worker processes × 1 thread (together, validation included)`, "", rate(workers.steadySamplesPerSecond), "",
+  workers.peakRssMiB.join(" / ") + " (each worker)");
+const best = [rows[0], leanRow].reduce((x, y) => (y.samplesPerSecond > x.samplesPerSecond ? y : x));
+const ratio = (f) => (f(best) / f(kerasRow)).toFixed(2);
+console.log(`\nper-process ratio tfjs-node (${best.configuration}) / Keras: steady epoch ${ratio((r) => r.samplesPerSecond)}, ` +
+  `15-epoch run ${ratio(runRate)}, first epoch ${ratio((r) => r.firstEpochSamplesPerSecond)}`);
+console.log(`lean / reference path, 1 thread, steady epoch: ${(leanRow.samplesPerSecond / referenceRow.samplesPerSecond).toFixed(2)}`);
+console.log(`study with ${workers.workers} workers / one Keras process, steady epoch: ${(workers.steadySamplesPerSecond / kerasRow.samplesPerSecond).toFixed(2)}`);
 const p = JSON.parse(profile);
-console.log(`\nprofile (${p.batches} steps): ${p.kernelsPerStep.toFixed(0)} kernels per step, ${p.wallMsPerStep} ms wall per step`);
-console.log("| kernel | calls per step | ms per step (tf.profile) |\n| --- | ---: | ---: |");
-for (const k of p.top) console.log(`| ${k.kernel} | ${k.perStep} | ${k.msPerStep} |`);
-' "$default" "$single" "$(cat "$worker_a")" "$(cat "$worker_b")" "$keras" "$profile" "$machine"
-rm -f "$worker_a" "$worker_b"
+console.log(`\nProfile of a training step (${p.batches} steps, ${p.threads} intra-op thread):\n`);
+line("path", "wall ms per step", "tfjs kernels per step", "TensorFlow ops per step", "tensors uploaded per step");
+line("---", "---:", "---:", "---:", "---:");
+for (const path of p.paths) line(path.path, path.wallMsPerStep, path.kernelsPerStep, path.tensorflowOpsPerStep, path.uploadsPerStep);
+const leanProfile = p.paths.find((path) => path.path === "lean");
+console.log("\nLean path, kernels taking the most time (tf.profile, binding included):\n");
+line("kernel", "calls per step", "ms per step");
+line("---", "---:", "---:");
+for (const k of leanProfile.top) line(k.kernel, k.perStep, k.msPerStep);
+const s = fs.existsSync("results/study.json") ? JSON.parse(fs.readFileSync("results/study.json", "utf8")) : null;
+if (s && s.protocolTime) {
+  const t = s.protocolTime;
+  console.log(`\nWhole protocol (results/study.json, last \`make study\`): ${t.runs} runs between ${t.firstStart} and ${t.lastEnd}, ` +
+    `${t.wallMinutes.toFixed(1)} min of wall time, ${t.summedTrainingMinutes.toFixed(1)} min of summed training time` +
+    (t.largestPeakRssMiB == null ? "." : `, largest peak RSS of a worker ${t.largestPeakRssMiB} MiB.`));
+}
+' "$default" "$lean" "$reference" "$workers" "$keras" "$profile" "$machine"
