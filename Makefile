@@ -10,8 +10,8 @@ KERNEL := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # Quiet TensorFlow's start-up log (warnings and errors still show).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
-# One intra-op thread trains faster at batch 32 on small machines (make bench measures it) and
-# gives the same numbers; override on the command line to compare.
+# One intra-op thread trains faster at batch 32 on small machines (make bench measures it), and every
+# committed run was trained with it: the thread count shows in the last digits of ReLU runs.
 export TF_NUM_INTRAOP_THREADS ?= 1
 
 .PHONY: setup system build native data kernel test figures check-figures report study retrain bench bench-keras-protocol clean
@@ -85,11 +85,18 @@ retrain: setup
 	rm -rf runs
 	$(MAKE) study figures
 
-bench: setup
+# Keras for the benchmarks only (the report never needs it): tensorflow-cpu 2.21.0 into .venv, from
+# the wheel make native may already have downloaded.
+$(VENV)/.keras: $(VENV)/.installed
+	wheel=$$(ls .cache/wheels/tensorflow_cpu-2.21.0-*.whl 2>/dev/null | head -n 1); \
+	  $(VENV)/bin/pip install -q "$${wheel:-tensorflow-cpu==2.21.0}"
+	@touch $@
+
+bench: setup $(VENV)/.keras
 	bash bench/run.sh
 
 # The seed's protocol in Keras on this machine (about 15 min): one fold per variant + the 3 retrainings.
-bench-keras-protocol: setup
+bench-keras-protocol: setup $(VENV)/.keras
 	env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_protocol.py > results/keras-protocol.json
 
 clean:

@@ -5,59 +5,15 @@ run after another as the seed ran it): one cross-validation fold of each of the 
 evaluation on the 10,000 test images). All folds of a variant have the same size, so the whole
 protocol's time is 5 x (the five fold times) + the three retrainings. Prints one JSON line.
 Long (about 15 minutes on 2 cores): `make bench-keras-protocol`, not part of `make bench`."""
-import gzip
 import json
-import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import numpy as np  # noqa: E402
-import keras  # noqa: E402
+import numpy as np
+from keras_lenet import keras, lenet, load_split
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
-
-
-def read_idx(name: str, header: int) -> np.ndarray:
-    with gzip.open(os.path.join(DATA, name)) as source:
-        return np.frombuffer(source.read(), dtype=np.uint8, offset=header)
-
-
-def images(name):
-    return read_idx(name, 16).reshape(-1, 28, 28, 1).astype("float32") / 255
-
-
-train_x, train_y = images("train-images-idx3-ubyte.gz"), read_idx("train-labels-idx1-ubyte.gz", 8)
-test_x, test_y = images("t10k-images-idx3-ubyte.gz"), read_idx("t10k-labels-idx1-ubyte.gz", 8)
-
-
-def lenet(variant: str) -> keras.Model:
-    activation = {"baseline": "tanh", "relu": "relu", "maxpooling": "tanh", "dropout": "tanh", "leakyrelu": None}[variant]
-    pool = keras.layers.MaxPooling2D if variant == "maxpooling" else keras.layers.AveragePooling2D
-    layers = [keras.Input((28, 28, 1))]
-
-    def after():
-        if variant == "leakyrelu":
-            layers.append(keras.layers.LeakyReLU(negative_slope=0.3))
-        if variant == "dropout":
-            layers.append(keras.layers.Dropout(0.25))
-
-    layers.append(keras.layers.Conv2D(6, 5, padding="same", activation=activation)); after(); layers.append(pool(2))
-    layers.append(keras.layers.Conv2D(16, 5, activation=activation)); after(); layers.append(pool(2))
-    layers.append(keras.layers.Conv2D(120, 5, activation=activation)); after()
-    layers.append(keras.layers.Flatten())
-    if variant == "dropout":
-        layers.append(keras.layers.Dropout(0.25))
-    layers.append(keras.layers.Dense(84, activation=activation))
-    if variant == "leakyrelu":
-        layers.append(keras.layers.LeakyReLU(negative_slope=0.3))
-    if variant == "dropout":
-        layers.append(keras.layers.Dropout(0.5))
-    layers.append(keras.layers.Dense(10, activation="softmax"))
-    model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(0.001), loss="categorical_crossentropy",
-                  metrics=["accuracy", keras.metrics.Precision(), keras.metrics.Recall()])
-    return model
+train_x, train_y = load_split("train")
+test_x, test_y = load_split("t10k")
 
 
 def timed_run(variant, x, y, validation, decay=False):

@@ -12,9 +12,9 @@
  * Prints one JSON line.
  */
 import * as tf from '@tensorflow/tfjs-node';
-import { resolve } from 'node:path';
 import { loadSplit } from '../lib/fashion-mnist';
 import { STUDY_PROTOCOL, TrainingPath, disposeModel, trainRun } from '../lib/train';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
 
 const BATCHES = 100;
 
@@ -59,7 +59,7 @@ async function measure(data: Data, path: TrainingPath) {
 }
 
 async function main(): Promise<void> {
-  const data = loadSplit(resolve(__dirname, '..', '..', 'data'), 'train', { limit: BATCHES * STUDY_PROTOCOL.batchSize });
+  const data = loadSplit(DEFAULT_DATA_DIRECTORY, 'train', { limit: BATCHES * STUDY_PROTOCOL.batchSize });
   const perStep = (value: number) => +(value / BATCHES).toFixed(3);
   const paths = [];
   for (const path of ['reference', 'lean'] as const) {

@@ -7,16 +7,11 @@
 #   3. tfjs-node, straightforward ('reference') path, one intra-op thread
 #   4. the study itself: two cross-validation folds (2 epochs, validation included) trained at once
 #      by `study --workers 2`'s worker processes, one thread each, with each worker's peak RSS
-#   5. Keras (tensorflow-cpu 2.21.0 in .venv, installed here if missing), accuracy/precision/recall
+#   5. Keras (tensorflow-cpu 2.21.0 in .venv, installed by `make bench`), accuracy/precision/recall
 # then a profile of one training step on both paths, and the whole-protocol record of the last
 # `make study` (results/study.json: wall time, largest peak RSS of a worker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! .venv/bin/python -c "import tensorflow" 2>/dev/null; then
-  echo "[bench] installing tensorflow-cpu 2.21.0 into .venv (benchmark only; the report never needs it) ..." >&2
-  wheel=$(ls .cache/wheels/tensorflow_cpu-2.21.0-*.whl 2>/dev/null | head -n 1 || true)
-  .venv/bin/pip install -q "${wheel:-tensorflow-cpu==2.21.0}"
-fi
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "machine: $machine" >&2
 label() { node -e 'const r = JSON.parse(process.argv[1]); r.configuration = process.argv[2]; console.log(JSON.stringify(r))' "$1" "$2"; }

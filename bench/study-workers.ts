@@ -7,10 +7,11 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cachedRun, RunSpec } from '../lib/runs';
 import { STUDY_PROTOCOL } from '../lib/train';
 import { runInWorkers } from '../lib/workers';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   }));
   const started = performance.now();
   try {
-    await runInWorkers(specs, { workers: WORKERS, dataDirectory: resolve(__dirname, '..', '..', 'data'), runsDirectory });
+    await runInWorkers(specs, { workers: WORKERS, dataDirectory: DEFAULT_DATA_DIRECTORY, runsDirectory });
     const wallSeconds = (performance.now() - started) / 1000;
     const records = specs.map((spec) => cachedRun(spec, runsDirectory)!);
     // 6,000 images per class split 5 ways: every fold trains on exactly 48,000.

@@ -8,9 +8,9 @@
  * "samplesPerSecond" (steady), "firstEpochSamplesPerSecond", "peakRssMiB"}.
  */
 import * as tf from '@tensorflow/tfjs-node';
-import { resolve } from 'node:path';
 import { loadSplit } from '../lib/fashion-mnist';
 import { STUDY_PROTOCOL, TrainingPath, disposeModel, trainRun } from '../lib/train';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 48000);
 const PATH = (process.env.BENCH_PATH ?? 'lean') as TrainingPath;
@@ -20,7 +20,7 @@ if (PATH !== 'lean' && PATH !== 'reference') {
 }
 
 async function main(): Promise<void> {
-  const data = loadSplit(resolve(__dirname, '..', '..', 'data'), 'train', { limit: SAMPLES });
+  const data = loadSplit(DEFAULT_DATA_DIRECTORY, 'train', { limit: SAMPLES });
   const epochSeconds: number[] = [];
   const { model } = await trainRun({
     variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 2 }, seed: 1, train: data, path: PATH,
