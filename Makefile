@@ -26,7 +26,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# From scratch: a compiled file whose source was deleted would otherwise linger in dist/ (and a
+# stale test would still run).
 build: node_modules/.package-lock.json
+	rm -rf dist
 	npx tsc -p tsconfig.json
 
 $(BINDING): node_modules/.package-lock.json

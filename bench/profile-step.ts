@@ -1,85 +1,107 @@
 /**
- * Where a training step spends its time, for the straightforward ('reference') and the lean
- * training path (lib/train.ts): trains epochs of 100 batches (3,200 real images, LeNet-5 ReLU,
- * batch 32) and reports per step
+ * Where a training step spends its time: trains epochs of 100 batches (3,200 real images, LeNet-5
+ * ReLU, batch 32) with the study's native step and, for comparison, with tfjs as it comes (the
+ * same model compiled with tfjs' Adam and categorical cross-entropy, model.fit). For each, per step:
  * - the wall time of an epoch run without instrumentation,
- * - the tfjs kernels dispatched (tf.profile: every op the engine runs, including no-op reshapes,
- *   casts and identities that never reach TensorFlow),
- * - the TensorFlow ops actually executed (calls into tfjs-node's binding) and the tensors uploaded
- *   from JavaScript (scalars, index and shape vectors),
- * - for the lean path, the kernels that take the most time (tf.profile times each call, binding
- *   included).
+ * - the TensorFlow ops executed and the tensors uploaded from JavaScript (calls into tfjs-node's
+ *   native binding),
+ * - the time spent inside those calls (TensorFlow: kernels plus the binding) and outside them
+ *   (JavaScript: tfjs, the training loop), from an instrumented epoch.
+ * For the native step it also lists the TensorFlow ops that take the most time.
  * Prints one JSON line.
  */
 import * as tf from '@tensorflow/tfjs-node';
 import { loadSplit } from '../lib/fashion-mnist';
-import { STUDY_PROTOCOL, TrainingPath, disposeModel, trainRun } from '../lib/train';
+import { NUM_CLASSES } from '../lib/idx-files';
+import { buildModel } from '../lib/models';
+import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/train';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
 
 const BATCHES = 100;
 
-type Data = { images: tf.Tensor4D; labels: Uint8Array };
+type Data = ReturnType<typeof loadSplit>;
+type Engine = 'native' | 'fit';
 
-async function epoch(data: Data, path: TrainingPath) {
-  const { model } = await trainRun({ variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 1, train: data, path });
+async function epoch(data: Data, labels: tf.Tensor, engine: Engine): Promise<void> {
+  if (engine === 'native') {
+    const { model } = await trainRun({ variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 1, train: data });
+    disposeModel(model);
+    return;
+  }
+  const model = buildModel('relu', { seed: 1 });
+  model.compile({ optimizer: tf.train.adam(STUDY_PROTOCOL.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  await model.fit(data.images, labels, { batchSize: STUDY_PROTOCOL.batchSize, epochs: 1, shuffle: true, verbose: 0 });
+  (model.optimizer as tf.Optimizer).dispose();
   disposeModel(model);
 }
 
+interface OpTime { calls: number; ms: number }
+
 /**
- * Counts calls into the native binding while `run` runs. Its functions are read-only, so the backend
- * gets a stand-in that inherits everything from the binding and defines the two counted functions.
+ * Counts and times calls into the native binding while `run` runs. Its functions are read-only, so
+ * the backend gets a stand-in that inherits everything from the binding and defines the two measured
+ * functions. TensorFlow runs each op to completion inside executeOp (eager mode on the CPU).
  */
-async function countBindingCalls(run: () => Promise<void>): Promise<{ ops: number; uploads: number }> {
+async function instrumented(run: () => Promise<void>) {
   const backend = tf.backend() as unknown as { binding: Record<string, (...args: unknown[]) => unknown> };
   const binding = backend.binding;
-  const counts = { ops: 0, uploads: 0 };
+  const byOp = new Map<string, OpTime>();
+  let uploads = 0;
+  let uploadMs = 0;
   const standIn = Object.create(binding) as typeof binding;
-  const counted = (name: string, counter: keyof typeof counts) => Object.defineProperty(standIn, name, {
-    value: (...args: unknown[]) => { counts[counter] += 1; return binding[name].apply(binding, args); },
+  Object.defineProperty(standIn, 'executeOp', {
+    value: (name: string, ...args: unknown[]) => {
+      const started = performance.now();
+      const result = binding.executeOp.call(binding, name, ...args);
+      const entry = byOp.get(name) ?? { calls: 0, ms: 0 };
+      entry.calls += 1;
+      entry.ms += performance.now() - started;
+      byOp.set(name, entry);
+      return result;
+    },
   });
-  counted('executeOp', 'ops');
-  counted('createTensor', 'uploads');
+  Object.defineProperty(standIn, 'createTensor', {
+    value: (...args: unknown[]) => {
+      const started = performance.now();
+      const result = binding.createTensor.apply(binding, args);
+      uploads += 1;
+      uploadMs += performance.now() - started;
+      return result;
+    },
+  });
   backend.binding = standIn;
+  const started = performance.now();
   try {
     await run();
   } finally {
     backend.binding = binding;
   }
-  return counts;
-}
-
-async function measure(data: Data, path: TrainingPath) {
-  await epoch(data, path); // warm-up: kernels compiled, memory pools filled
-  const started = performance.now();
-  await epoch(data, path);
-  const wallMsPerStep = (performance.now() - started) / BATCHES;
-  const calls = await countBindingCalls(() => epoch(data, path));
-  const profile = await tf.profile(() => epoch(data, path));
-  return { path, wallMsPerStep, calls, profile };
+  return { wallMs: performance.now() - started, byOp, uploads, uploadMs };
 }
 
 async function main(): Promise<void> {
   const data = loadSplit(DEFAULT_DATA_DIRECTORY, 'train', { limit: BATCHES * STUDY_PROTOCOL.batchSize });
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), NUM_CLASSES).toFloat());
   const perStep = (value: number) => +(value / BATCHES).toFixed(3);
-  const paths = [];
-  for (const path of ['reference', 'lean'] as const) {
-    const { wallMsPerStep, calls, profile } = await measure(data, path);
-    const byKernel = new Map<string, { count: number; ms: number }>();
-    for (const kernel of profile.kernels) {
-      const entry = byKernel.get(kernel.name) ?? { count: 0, ms: 0 };
-      entry.count += 1;
-      entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-      byKernel.set(kernel.name, entry);
-    }
-    const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)
-      .map(([name, entry]) => ({ kernel: name, perStep: perStep(entry.count), msPerStep: perStep(entry.ms) }));
-    paths.push({
-      path, wallMsPerStep: +wallMsPerStep.toFixed(3), kernelsPerStep: perStep(profile.kernels.length),
-      tensorflowOpsPerStep: perStep(calls.ops), uploadsPerStep: perStep(calls.uploads), top,
+  const engines = [];
+  for (const engine of ['fit', 'native'] as const) {
+    await epoch(data, labels, engine); // warm-up: kernels compiled, memory pools filled
+    const started = performance.now();
+    await epoch(data, labels, engine);
+    const wallMs = performance.now() - started;
+    const calls = await instrumented(() => epoch(data, labels, engine));
+    const ops = [...calls.byOp.values()].reduce((sum, entry) => sum + entry.calls, 0);
+    const tensorflowMs = [...calls.byOp.values()].reduce((sum, entry) => sum + entry.ms, 0) + calls.uploadMs;
+    const top = [...calls.byOp.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)
+      .map(([op, entry]) => ({ op, perStep: perStep(entry.calls), msPerStep: perStep(entry.ms) }));
+    engines.push({
+      engine, wallMsPerStep: perStep(wallMs), tensorflowOpsPerStep: perStep(ops), uploadsPerStep: perStep(calls.uploads),
+      instrumentedMsPerStep: perStep(calls.wallMs), insideTensorflowMsPerStep: perStep(tensorflowMs),
+      outsideTensorflowMsPerStep: perStep(calls.wallMs - tensorflowMs), top,
     });
   }
-  console.log(JSON.stringify({ batches: BATCHES, threads: process.env.TF_NUM_INTRAOP_THREADS ?? 'default', paths }));
-  tf.dispose(data.images);
+  console.log(JSON.stringify({ batches: BATCHES, threads: process.env.TF_NUM_INTRAOP_THREADS ?? 'default', engines }));
+  tf.dispose([data.images, labels]);
 }
 
 void main();

@@ -2,36 +2,69 @@
  * Training throughput of tfjs-node: LeNet-5 (ReLU variant), batch 32, two epochs on the first
  * 48,000 real training images (the size of one cross-validation training split), no validation.
  * The first epoch includes start-up (first kernel calls, memory pools); the second is the steady
- * rate that the other 14 epochs of a run see. BENCH_PATH=reference trains the straightforward tfjs
- * path instead of the lean one (lib/train.ts).
- * Prints one JSON line: {"engine", "path", "samples", "firstEpochSeconds", "steadyEpochSeconds",
+ * rate that the other 14 epochs of a run see.
+ *
+ * BENCH_ENGINE=native (default): the study's training step (lib/train.ts, lib/native-lenet.ts).
+ * BENCH_ENGINE=fit: tfjs as it comes, for comparison: the same model compiled with tfjs' Adam and
+ * categorical cross-entropy, trained by model.fit (shuffled, accuracy reported per batch).
+ * Prints one JSON line: {"engine", "samples", "firstEpochSeconds", "steadyEpochSeconds",
  * "samplesPerSecond" (steady), "firstEpochSamplesPerSecond", "peakRssMiB"}.
  */
 import * as tf from '@tensorflow/tfjs-node';
 import { loadSplit } from '../lib/fashion-mnist';
-import { STUDY_PROTOCOL, TrainingPath, disposeModel, trainRun } from '../lib/train';
+import { NUM_CLASSES } from '../lib/idx-files';
+import { buildModel } from '../lib/models';
+import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/train';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 48000);
-const PATH = (process.env.BENCH_PATH ?? 'lean') as TrainingPath;
-if (PATH !== 'lean' && PATH !== 'reference') {
-  console.error(`train-throughput: BENCH_PATH must be "lean" or "reference", not "${PATH}"`);
+const ENGINE = process.env.BENCH_ENGINE ?? 'native';
+if (ENGINE !== 'native' && ENGINE !== 'fit') {
+  console.error(`train-throughput: BENCH_ENGINE must be "native" or "fit", not "${ENGINE}"`);
   process.exit(2);
+}
+
+type Data = ReturnType<typeof loadSplit>;
+
+async function nativeEpochs(data: Data): Promise<number[]> {
+  const epochSeconds: number[] = [];
+  const { model } = await trainRun({
+    variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 2 }, seed: 1, train: data,
+    onProgress: (event) => process.stderr.write(`\r  tfjs-node: epoch ${event.epoch}/2, ${event.samplesDone}/${event.samplesPerEpoch} samples`),
+    onEpochEnd: (record) => { epochSeconds.push(record.seconds); },
+  });
+  disposeModel(model);
+  return epochSeconds;
+}
+
+async function fitEpochs(data: Data): Promise<number[]> {
+  const model = buildModel('relu', { seed: 1 });
+  model.compile({ optimizer: tf.train.adam(STUDY_PROTOCOL.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), NUM_CLASSES).toFloat());
+  const epochSeconds: number[] = [];
+  let started = 0;
+  await model.fit(data.images, labels, {
+    batchSize: STUDY_PROTOCOL.batchSize, epochs: 2, shuffle: true, verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => { started = performance.now(); },
+      onEpochEnd: async (epoch) => {
+        epochSeconds.push((performance.now() - started) / 1000);
+        process.stderr.write(`\r  tfjs-node model.fit: epoch ${epoch + 1}/2`);
+      },
+    },
+  });
+  labels.dispose();
+  disposeModel(model);
+  return epochSeconds;
 }
 
 async function main(): Promise<void> {
   const data = loadSplit(DEFAULT_DATA_DIRECTORY, 'train', { limit: SAMPLES });
-  const epochSeconds: number[] = [];
-  const { model } = await trainRun({
-    variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 2 }, seed: 1, train: data, path: PATH,
-    onProgress: (event) => process.stderr.write(`\r  tfjs-node: epoch ${event.epoch}/2, ${event.samplesDone}/${event.samplesPerEpoch} samples`),
-    onEpochEnd: (record) => { epochSeconds.push(record.seconds); },
-  });
+  const epochSeconds = ENGINE === 'native' ? await nativeEpochs(data) : await fitEpochs(data);
   process.stderr.write('\n');
-  disposeModel(model);
   tf.dispose(data.images);
   console.log(JSON.stringify({
-    engine: 'tfjs-node', path: PATH, samples: SAMPLES, firstEpochSeconds: epochSeconds[0], steadyEpochSeconds: epochSeconds[1],
+    engine: `tfjs-node ${ENGINE}`, samples: SAMPLES, firstEpochSeconds: epochSeconds[0], steadyEpochSeconds: epochSeconds[1],
     samplesPerSecond: SAMPLES / epochSeconds[1], firstEpochSamplesPerSecond: SAMPLES / epochSeconds[0],
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   }));

@@ -12,23 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs-node';
 
-/** Probability clipping as Keras' categorical cross-entropy (its backend epsilon). */
-const EPSILON = 1e-7;
 const KERAS_THRESHOLD = 0.5;
 
-/** Mean categorical cross-entropy of softmax probabilities against one-hot labels (scalar). */
-export function categoricalCrossentropy(oneHotLabels: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const clipped = probabilities.clipByValue(EPSILON, 1 - EPSILON);
-    return oneHotLabels.mul(clipped.log()).sum(-1).neg().mean() as tf.Scalar;
-  });
-}
-
 /** Per-batch sums, in this order, that make an epoch's metrics. */
-export const SUM_NAMES = ['lossTimesCount', 'count', 'correct', 'truePositives', 'falsePositives', 'falseNegatives'] as const;
+export const SUM_NAMES = ['lossSum', 'count', 'correct', 'truePositives', 'falsePositives', 'falseNegatives'] as const;
 
-/** [6] vector of sums over a batch or several (see SUM_NAMES); `lossTimesCount` is their summed loss. */
-export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D, lossTimesCount: tf.Scalar): tf.Tensor1D {
+/** [6] vector of sums over a batch or several (see SUM_NAMES); `lossSum` is the loss summed over their examples. */
+export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D, lossSum: tf.Scalar): tf.Tensor1D {
   return tf.tidy(() => {
     const count = oneHotLabels.shape[0];
     const correct = probabilities.argMax(-1).equal(oneHotLabels.argMax(-1)).sum();
@@ -37,7 +27,7 @@ export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D,
     const falsePositives = predictedPositive.sum().sub(truePositives);
     const falseNegatives = oneHotLabels.sum().sub(truePositives);
     return tf.stack([
-      lossTimesCount, tf.scalar(count), correct.toFloat(), truePositives, falsePositives, falseNegatives,
+      lossSum, tf.scalar(count), correct.toFloat(), truePositives, falsePositives, falseNegatives,
     ]) as tf.Tensor1D;
   });
 }
@@ -53,10 +43,10 @@ export interface EpochMetrics {
 
 /** Turns accumulated sums into metrics. */
 export function metricsFromSums(sums: ArrayLike<number>): EpochMetrics {
-  const [lossTimesCount, count, correct, truePositives, falsePositives, falseNegatives] = Array.from(sums);
+  const [lossSum, count, correct, truePositives, falsePositives, falseNegatives] = Array.from(sums);
   const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : 0);
   return {
-    loss: ratio(lossTimesCount, count),
+    loss: ratio(lossSum, count),
     accuracy: ratio(correct, count),
     precision: ratio(truePositives, truePositives + falsePositives),
     recall: ratio(truePositives, truePositives + falseNegatives),

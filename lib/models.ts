@@ -1,12 +1,12 @@
 /**
  * The five LeNet-5 variants of the study, layer by layer as its model tables.
  *
- * Every call builds a fresh, compiled model (k-fold needs fresh weights per fold). Initial weights
- * are seeded (Glorot-uniform kernels, zero biases: Keras' defaults), and dropout draws its masks
- * from a seeded stream, so a seed fixes a run completely.
+ * Every call builds a fresh model (k-fold needs fresh weights per fold). Initial weights are seeded
+ * (Glorot-uniform kernels, zero biases: Keras' defaults), so a seed fixes them. The tfjs model holds
+ * the architecture and the weights (summaries, checkpoints, the saved models); training runs the same
+ * layers natively (lib/native-lenet.ts), from the same design.
  */
 import * as tf from '@tensorflow/tfjs-node';
-import { FlatAdam } from './flat-adam';
 import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
 
 export const VARIANTS = ['baseline', 'relu', 'maxpooling', 'dropout', 'leakyrelu'] as const;
@@ -20,59 +20,38 @@ export const VARIANT_TITLES: Record<VariantName, string> = {
 /** Adam's learning rate in the study (Keras' default). */
 export const DEFAULT_LEARNING_RATE = 0.001;
 
+/** Keras' LeakyReLU default slope, which the seed keeps. */
+export const LEAKY_RELU_ALPHA = 0.3;
+
 /**
- * Dropout with a reproducible mask stream. tfjs' own Dropout, given a seed, draws the SAME mask on
- * every call; this layer draws mask number k of a stream from seed (stream, k), and the trainer
- * restarts the stream at every epoch, so a run resumed at an epoch boundary repeats exactly.
+ * Dropout as a layer of the tfjs model: it shapes the model summary and passes values through
+ * unchanged at inference. Training draws its masks natively (NativeOps.dropoutMask), from a seed
+ * per run, epoch, batch and layer, so a run resumed at an epoch boundary repeats exactly.
  */
 export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
   readonly rate: number;
-  private streamSeed: number;
-  private callsInStream = 0;
 
-  constructor(config: { rate: number; seed: number; name?: string }) {
+  constructor(config: { rate: number; name?: string }) {
     super({ name: config.name });
     this.rate = config.rate;
-    this.streamSeed = config.seed;
-  }
-
-  /** Starts the mask stream anew (called by the trainer at the start of every epoch). */
-  restartStream(streamSeed: number): void {
-    this.streamSeed = streamSeed;
-    this.callsInStream = 0;
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     return inputShape;
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    const input = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (!kwargs.training) return input;
-    const keep = 1 - this.rate;
-    const maskSeed = (this.streamSeed * 1_000_003 + this.callsInStream++) % 2_147_483_647;
-    return tf.tidy(() => {
-      const mask = tf.randomUniform(input.shape, 0, 1, 'float32', maskSeed).less(keep).toFloat();
-      // Inverted dropout, as Keras: scale kept units so the expected activation is unchanged.
-      return input.mul(mask).div(keep);
-    });
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return Array.isArray(inputs) ? inputs[0] : inputs;
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, seed: this.streamSeed };
+    return { ...super.getConfig(), rate: this.rate };
   }
 }
 tf.serialization.registerClass(SeededDropout);
 
-/** Restarts every SeededDropout layer's mask stream for an epoch. */
-export function restartDropoutStreams(model: tf.LayersModel, runSeed: number, epoch: number): void {
-  model.layers.forEach((layer, index) => {
-    if (layer instanceof SeededDropout) layer.restartStream(runSeed * 7919 + epoch * 131 + index);
-  });
-}
-
-interface VariantDesign {
+export interface VariantDesign {
   activation: 'tanh' | 'relu' | 'leakyrelu';
   pooling: 'average' | 'max';
   /** Dropout rate after conv1, conv2, conv3, flatten and dense-84 (the seed's table has five). */
@@ -89,22 +68,25 @@ const DESIGNS: Record<VariantName, VariantDesign> = {
   leakyrelu: { activation: 'leakyrelu', pooling: 'average', dropoutRates: null },
 };
 
+/** What distinguishes a variant: activation, pooling, dropout. @throws on an unknown name. */
+export function variantDesign(variant: VariantName): VariantDesign {
+  const design = DESIGNS[variant];
+  if (!design) throw new Error(`unknown variant "${variant}"; expected one of ${VARIANTS.join(', ')}`);
+  return design;
+}
+
 export interface BuildModelOptions {
-  /** Seeds the initial weights and the dropout masks. */
+  /** Seeds the initial weights. */
   seed: number;
-  learningRate?: number;
-  /** 'flat' (default): FlatAdam, tfjs' Adam arithmetic in fewer kernels; 'tfjs': tfjs' own Adam. */
-  adam?: 'flat' | 'tfjs';
 }
 
 /**
- * Builds and compiles one variant.
+ * Builds one variant.
  * Input [batch, 28, 28, 1] in [0, 1]; output [batch, 10] class probabilities (softmax).
  * @throws on an unknown variant name.
  */
 export function buildModel(variant: VariantName, options: BuildModelOptions): tf.LayersModel {
-  const design = DESIGNS[variant];
-  if (!design) throw new Error(`unknown variant "${variant}"; expected one of ${VARIANTS.join(', ')}`);
+  const design = variantDesign(variant);
   const counters = new Map<string, number>();
   // Keras-style names (conv2d_1, dense_2, …) so the summary reads like the seed's tables.
   const nameFor = (kind: string) => {
@@ -120,9 +102,9 @@ export function buildModel(variant: VariantName, options: BuildModelOptions): tf
   const model = tf.sequential({ name: VARIANT_TITLES[variant] });
   let dropoutIndex = 0;
   const addActivationAndDropout = () => {
-    if (design.activation === 'leakyrelu') model.add(tf.layers.leakyReLU({ alpha: 0.3, name: nameFor('leaky_re_lu') }));
+    if (design.activation === 'leakyrelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: nameFor('leaky_re_lu') }));
     if (design.dropoutRates) {
-      model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], seed: options.seed, name: nameFor('dropout') }));
+      model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
     }
   };
   const pool = () => (design.pooling === 'average'
@@ -145,19 +127,12 @@ export function buildModel(variant: VariantName, options: BuildModelOptions): tf
   addActivationAndDropout();
   model.add(tf.layers.flatten({ name: nameFor('flatten') }));
   if (design.dropoutRates) {
-    model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], seed: options.seed, name: nameFor('dropout') }));
+    model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
   }
   model.add(tf.layers.dense({ units: 84, activation: inlineActivation, kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
   addActivationAndDropout();
   model.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax', kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
 
-  model.compile({
-    optimizer: options.adam === 'tfjs'
-      ? tf.train.adam(options.learningRate ?? DEFAULT_LEARNING_RATE)
-      : new FlatAdam(options.learningRate ?? DEFAULT_LEARNING_RATE),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
   return model;
 }
 

@@ -68,7 +68,7 @@ export interface RunRecord {
 export const DEFAULT_RUNS_DIRECTORY = process.env.RUNS_DIRECTORY ?? resolve(__dirname, '..', '..', 'runs');
 
 /** Compiled files whose change changes what a run computes. */
-const CODE_FILES = ['models.js', 'flat-adam.js', 'lean-kernels.js', 'train.js', 'metrics.js', 'random.js', 'folds.js', 'fashion-mnist.js', 'idx-files.js'];
+const CODE_FILES = ['models.js', 'native-ops.js', 'native-lenet.js', 'train.js', 'metrics.js', 'random.js', 'folds.js', 'fashion-mnist.js', 'idx-files.js'];
 
 let codeFingerprintMemo: string | null = null;
 export function codeFingerprint(): string {
@@ -100,10 +100,10 @@ async function saveModel(model: tf.LayersModel, directory: string): Promise<void
   await model.save(`file://${directory}`);
 }
 
-/** Loads saved weights into a freshly built (and compiled) model of the variant. */
+/** Loads saved weights into a freshly built model of the variant. */
 async function loadModel(spec: RunSpec, directory: string): Promise<tf.LayersModel> {
   const saved = await tf.loadLayersModel(`file://${join(directory, 'model.json')}`);
-  const model = buildModel(spec.variant, { seed: spec.seed, learningRate: spec.protocol.learningRate });
+  const model = buildModel(spec.variant, { seed: spec.seed });
   model.setWeights(saved.getWeights());
   saved.dispose();
   return model;
@@ -146,8 +146,8 @@ export interface RunData {
   test: LabelledImages | null;
 }
 
-function evaluateSet(model: tf.LayersModel, set: LabelledImages): SetEvaluation & { predictions: Int32Array } {
-  const { metrics, predictions } = evaluate(model, set);
+function evaluateSet(variant: VariantName, model: tf.LayersModel, set: LabelledImages): SetEvaluation & { predictions: Int32Array } {
+  const { metrics, predictions } = evaluate(variant, model, set);
   const confusion = confusionMatrix(set.labels, predictions, NUM_CLASSES);
   return { metrics, confusion, perClass: perClassMetrics(confusion), predictions };
 }
@@ -221,8 +221,8 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
     throw error;
   });
 
-  const validation = sets.validation ? evaluateSet(model, sets.validation) : null;
-  const test = sets.test ? evaluateSet(model, sets.test) : null;
+  const validation = sets.validation ? evaluateSet(spec.variant, model, sets.validation) : null;
+  const test = sets.test ? evaluateSet(spec.variant, model, sets.test) : null;
   const record: RunRecord = {
     key, spec, history,
     validation: validation && { metrics: validation.metrics, confusion: validation.confusion, perClass: validation.perClass },

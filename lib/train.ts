@@ -2,22 +2,17 @@
  * Training one run: one model, one training set, optionally one validation set, a fixed protocol.
  * This is the only place in the project where weights are updated.
  *
- * Per epoch: a seeded shuffle, batches of 32 through Adam, metric sums accumulated on the backend
- * and read once at the end of the epoch (the only synchronisation with JavaScript), then
- * validation in large batches. State at every epoch boundary (weights, optimizer moments,
- * history) can be saved and handed back to resume with identical results.
- *
- * Two paths compute the same run. 'lean' (the default) spends fewer TensorFlow kernels per step:
- * Adam over one flat vector (FlatAdam), a two-kernel ReLU Step and no-op Reshape/Cast kept out of
- * TensorFlow (lean-kernels), and metric sums taken over 50 batches at a time instead of every
- * batch. 'reference' is the straightforward tfjs path (tfjs' Adam and kernels, sums every batch);
- * test/lean-step.test.ts holds the two to the same numbers.
+ * Per epoch: a seeded shuffle, batches of 32 through one native training step each (forward,
+ * hand-written backward and Adam as TensorFlow ops: lib/native-lenet.ts), metric sums accumulated on
+ * the backend 50 batches at a time and read once at the end of the epoch (the only synchronisation
+ * with JavaScript), then validation in large batches. State at every epoch boundary (weights, Adam's
+ * moments, history) can be saved and handed back to resume with identical results.
  */
 import * as tf from '@tensorflow/tfjs-node';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import { batchSums, categoricalCrossentropy, EpochMetrics, metricsFromSums, SUM_NAMES } from './metrics';
-import { buildModel, DEFAULT_LEARNING_RATE, restartDropoutStreams, VariantName } from './models';
-import { useLeanKernels } from './lean-kernels';
+import { batchSums, EpochMetrics, metricsFromSums, SUM_NAMES } from './metrics';
+import { buildModel, DEFAULT_LEARNING_RATE, VariantName } from './models';
+import { BatchOutputs, NativeLeNet } from './native-lenet';
 import { mixSeeds, seededPermutation } from './random';
 import { NUM_CLASSES } from './idx-files';
 
@@ -58,10 +53,7 @@ export interface LabelledImages {
   labels: Uint8Array;
 }
 
-/** See the module comment. */
-export type TrainingPath = 'lean' | 'reference';
-
-/** Batches whose metric sums the lean path takes at once (one set of metric kernels per chunk). */
+/** Batches whose metric sums are taken at once (one set of metric kernels per chunk). */
 const METRIC_CHUNK_BATCHES = 50;
 
 export interface EpochRecord {
@@ -73,7 +65,10 @@ export interface EpochRecord {
   seconds: number;
 }
 
-/** Everything needed to continue a run exactly where it stopped. */
+/**
+ * Everything needed to continue a run exactly where it stopped. `optimizerWeights` are Adam's
+ * moments, named `<weight name>/m` and `<weight name>/v` (tfjs' naming).
+ */
 export interface RunState {
   model: tf.LayersModel;
   optimizerWeights: NamedTensor[];
@@ -101,8 +96,6 @@ export interface TrainOptions {
   /** Called every `progressEveryBatches` batches; reads no tensor, so costs nothing. */
   onProgress?: (event: ProgressEvent) => void;
   progressEveryBatches?: number;
-  /** 'lean' unless told otherwise. */
-  path?: TrainingPath;
 }
 
 export interface TrainResult {
@@ -112,26 +105,25 @@ export interface TrainResult {
 
 const EVALUATION_BATCH = 1000;
 
-/** Loss, accuracy and Keras-style precision/recall of `model` on a set, plus its predicted classes. */
-export function evaluate(model: tf.LayersModel, set: LabelledImages): { metrics: EpochMetrics; predictions: Int32Array } {
+/** Loss, accuracy and Keras-style precision/recall of the network on a set, plus its predicted classes. */
+function evaluateNetwork(network: NativeLeNet, set: LabelledImages): { metrics: EpochMetrics; predictions: Int32Array } {
   const count = set.labels.length;
   const predictions = new Int32Array(count);
   let sums = tf.zeros([SUM_NAMES.length]);
   const predictedBatches: tf.Tensor[] = [];
   for (let start = 0; start < count; start += EVALUATION_BATCH) {
     const size = Math.min(EVALUATION_BATCH, count - start);
-    const [nextSums, predicted] = tf.tidy(() => {
-      const images = set.rows
-        ? tf.gather(set.images, tf.tensor1d(set.rows.subarray(start, start + size), 'int32'))
-        : set.images.slice([start, 0, 0, 0], [size, -1, -1, -1]);
-      const oneHotLabels = tf.oneHot(tf.tensor1d(set.labels.subarray(start, start + size), 'int32'), NUM_CLASSES).toFloat() as tf.Tensor2D;
-      const probabilities = model.apply(images, { training: false }) as tf.Tensor2D;
-      const loss = categoricalCrossentropy(oneHotLabels, probabilities);
-      return [sums.add(batchSums(oneHotLabels, probabilities, loss.mul(size))), probabilities.argMax(-1)];
-    });
-    sums.dispose();
+    const [images, oneHotLabels] = tf.tidy(() => [
+      set.rows
+        ? tf.gather(set.images, tf.tensor1d(set.rows.subarray(start, start + size), 'int32')) as tf.Tensor4D
+        : set.images.slice([start, 0, 0, 0], [size, -1, -1, -1]),
+      tf.oneHot(tf.tensor1d(set.labels.subarray(start, start + size), 'int32'), NUM_CLASSES).toFloat() as tf.Tensor2D,
+    ]);
+    const outputs = network.evaluate(images, oneHotLabels);
+    const nextSums = tf.tidy(() => sums.add(batchSums(oneHotLabels, outputs.probabilities, outputs.losses.sum())));
+    predictedBatches.push(tf.tidy(() => outputs.probabilities.argMax(-1)));
+    tf.dispose([sums, images, oneHotLabels, outputs.probabilities, outputs.losses]);
     sums = nextSums;
-    predictedBatches.push(predicted);
   }
   const metrics = metricsFromSums(sums.dataSync());
   let offset = 0;
@@ -145,17 +137,24 @@ export function evaluate(model: tf.LayersModel, set: LabelledImages): { metrics:
   return { metrics, predictions };
 }
 
-/** Frees a model and its optimizer's moments (model.dispose() leaves the optimizer alone). */
+/** Loss, accuracy and Keras-style precision/recall of a trained `variant` model on a set, plus its predicted classes. */
+export function evaluate(variant: VariantName, model: tf.LayersModel, set: LabelledImages): { metrics: EpochMetrics; predictions: Int32Array } {
+  const network = new NativeLeNet(variant, model.getWeights());
+  try {
+    return evaluateNetwork(network, set);
+  } finally {
+    network.dispose();
+  }
+}
+
+/** Frees a model. */
 export function disposeModel(model: tf.LayersModel): void {
-  model.optimizer?.dispose();
   model.dispose();
 }
 
-/** One batch's outputs, kept until its metric sums are taken. */
-interface PendingBatch {
+/** One batch's labels and outputs, kept until their metric sums are taken. */
+interface PendingBatch extends BatchOutputs {
   labels: tf.Tensor2D;
-  probabilities: tf.Tensor2D;
-  loss: tf.Scalar;
 }
 
 /** Adds the metric sums of `pending` batches (concatenated: one set of kernels) to `sums`. */
@@ -164,82 +163,101 @@ function addChunkSums(sums: tf.Tensor, pending: PendingBatch[]): tf.Tensor {
     const labels = tf.concat(pending.map((batch) => batch.labels)) as tf.Tensor2D;
     const probabilities = tf.concat(pending.map((batch) => batch.probabilities)) as tf.Tensor2D;
     // AddN adds its inputs one after the other: the same order, and sum, with any number of threads
-    // (a Sum over a stacked vector may split the work between threads and round differently).
-    const lossTimesCount = tf.addN(pending.map((batch) => batch.loss.mul(batch.labels.shape[0]))) as tf.Scalar;
-    return sums.add(batchSums(labels, probabilities, lossTimesCount));
+    // (one Sum over all losses may split the work between threads and round differently).
+    const lossSum = tf.addN(pending.map((batch) => batch.losses.sum())) as tf.Scalar;
+    return sums.add(batchSums(labels, probabilities, lossSum));
   });
   sums.dispose();
-  for (const batch of pending) tf.dispose([batch.labels, batch.probabilities, batch.loss]);
+  for (const batch of pending) tf.dispose([batch.labels, batch.probabilities, batch.losses]);
   pending.length = 0;
   return next;
 }
 
+/** Adam's moments in tfjs' checkpoint naming, and back. */
+function namedMoments(model: tf.LayersModel, moments: { first: tf.Tensor[]; second: tf.Tensor[] }): NamedTensor[] {
+  const names = model.weights.map((weight) => weight.originalName);
+  return [
+    ...moments.first.map((tensor, index) => ({ name: `${names[index]}/m`, tensor })),
+    ...moments.second.map((tensor, index) => ({ name: `${names[index]}/v`, tensor })),
+  ];
+}
+
+function momentsFromNamed(model: tf.LayersModel, named: NamedTensor[]): { first: tf.Tensor[]; second: tf.Tensor[] } {
+  const byName = new Map(named.map(({ name, tensor }) => [name, tensor]));
+  const find = (name: string) => {
+    const tensor = byName.get(name);
+    if (!tensor) throw new Error(`checkpoint has no optimizer weight "${name}"`);
+    return tensor;
+  };
+  const names = model.weights.map((weight) => weight.originalName);
+  return { first: names.map((name) => find(`${name}/m`)), second: names.map((name) => find(`${name}/v`)) };
+}
+
 /** Trains one run. The returned model belongs to the caller (dispose it when done). */
 export async function trainRun(options: TrainOptions): Promise<TrainResult> {
-  const { protocol, train } = options;
-  const path = options.path ?? 'lean';
-  useLeanKernels(path === 'lean');
-  const metricChunk = path === 'lean' ? METRIC_CHUNK_BATCHES : 1;
-  const model = options.resume?.model
-    ?? buildModel(options.variant, { seed: options.seed, learningRate: protocol.learningRate, adam: path === 'lean' ? 'flat' : 'tfjs' });
-  const optimizer = model.optimizer as tf.AdamOptimizer;
-  if (options.resume) await optimizer.setWeights(options.resume.optimizerWeights);
+  const { protocol, train, variant } = options;
+  const model = options.resume?.model ?? buildModel(variant, { seed: options.seed });
+  // (getWeights() hands out the model's own variables: read here, never disposed.)
+  const network = new NativeLeNet(variant, model.getWeights(), options.resume && momentsFromNamed(model, options.resume.optimizerWeights));
   const history = [...(options.resume?.history ?? [])];
   const trainCount = train.labels.length;
   const batchesPerEpoch = Math.ceil(trainCount / protocol.batchSize);
   const progressEvery = options.progressEveryBatches ?? 200;
   const allOneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat());
+  // Adam's step count: the bias correction continues where a resumed run stopped.
+  let step = history.length * batchesPerEpoch;
 
-  for (let epoch = history.length; epoch < protocol.epochs; epoch += 1) {
-    const started = performance.now();
-    const learningRate = learningRateAt(protocol, epoch);
-    // tfjs has no scheduler; Adam reads this field at every step.
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-    restartDropoutStreams(model, options.seed, epoch);
-    // Each batch gathers its rows from the set's images: no shuffled copy of the epoch is made.
-    const order = seededPermutation(trainCount, mixSeeds(options.seed, epoch));
-    const imageRows = train.rows ? order.map((position) => train.rows![position]) : order;
-    let sums: tf.Tensor = tf.zeros([SUM_NAMES.length]);
-    const pending: PendingBatch[] = [];
+  try {
+    for (let epoch = history.length; epoch < protocol.epochs; epoch += 1) {
+      const started = performance.now();
+      const learningRate = learningRateAt(protocol, epoch);
+      const epochSeed = mixSeeds(options.seed, epoch);
+      // Each batch gathers its rows from the set's images: no shuffled copy of the epoch is made.
+      const order = seededPermutation(trainCount, epochSeed);
+      const imageRows = train.rows ? order.map((position) => train.rows![position]) : order;
+      let sums: tf.Tensor = tf.zeros([SUM_NAMES.length]);
+      const pending: PendingBatch[] = [];
 
-    for (let batch = 0; batch < batchesPerEpoch; batch += 1) {
-      const start = batch * protocol.batchSize;
-      const end = Math.min(start + protocol.batchSize, trainCount);
-      pending.push(tf.tidy(() => {
-        const images = tf.gather(train.images, tf.tensor1d(imageRows.subarray(start, end), 'int32'));
-        const labels = tf.gather(allOneHot, tf.tensor1d(order.subarray(start, end), 'int32')) as tf.Tensor2D;
-        let probabilities: tf.Tensor2D | null = null;
-        const loss = optimizer.minimize(() => {
-          // Kept: minimize() disposes what its function makes, except the loss it returns.
-          probabilities = tf.keep(model.apply(images, { training: true }) as tf.Tensor2D);
-          return categoricalCrossentropy(labels, probabilities);
-        }, true)!;
+      for (let batch = 0; batch < batchesPerEpoch; batch += 1) {
+        const start = batch * protocol.batchSize;
+        const end = Math.min(start + protocol.batchSize, trainCount);
+        const [images, labels] = tf.tidy(() => [
+          tf.gather(train.images, tf.tensor1d(imageRows.subarray(start, end), 'int32')) as tf.Tensor4D,
+          tf.gather(allOneHot, tf.tensor1d(order.subarray(start, end), 'int32')) as tf.Tensor2D,
+        ]);
+        step += 1;
+        const outputs = network.trainStep(images, labels, { learningRate, step, dropoutSeed: mixSeeds(epochSeed, batch) });
+        images.dispose();
         // Keras reports training metrics as the running mean over the epoch, with the weights
         // of the moment each batch was seen; the batch's outputs are kept until their sums are taken.
-        return { labels, probabilities: probabilities!, loss };
-      }));
-      if (pending.length === metricChunk || batch === batchesPerEpoch - 1) sums = addChunkSums(sums, pending);
-      if (options.onProgress && (batch + 1) % progressEvery === 0) {
-        options.onProgress({
-          epoch: epoch + 1, epochs: protocol.epochs, samplesDone: end,
-          samplesPerEpoch: trainCount, secondsInEpoch: (performance.now() - started) / 1000,
-        });
+        pending.push({ labels, ...outputs });
+        if (pending.length === METRIC_CHUNK_BATCHES || batch === batchesPerEpoch - 1) sums = addChunkSums(sums, pending);
+        if (options.onProgress && (batch + 1) % progressEvery === 0) {
+          options.onProgress({
+            epoch: epoch + 1, epochs: protocol.epochs, samplesDone: end,
+            samplesPerEpoch: trainCount, secondsInEpoch: (performance.now() - started) / 1000,
+          });
+        }
+      }
+      const trainMetrics = metricsFromSums(await sums.data());
+      sums.dispose();
+      const validation = options.validation ? evaluateNetwork(network, options.validation).metrics : null;
+      const record: EpochRecord = {
+        epoch: epoch + 1, learningRate, train: trainMetrics, validation, seconds: (performance.now() - started) / 1000,
+      };
+      history.push(record);
+      const weights = network.weightValues();
+      model.setWeights(weights);
+      tf.dispose(weights);
+      if (options.onEpochEnd) {
+        const moments = network.momentValues();
+        await options.onEpochEnd(record, { model, optimizerWeights: namedMoments(model, moments), history: [...history] });
+        tf.dispose([...moments.first, ...moments.second]);
       }
     }
-    const trainMetrics = metricsFromSums(await sums.data());
-    sums.dispose();
-    const validation = options.validation ? evaluate(model, options.validation).metrics : null;
-    const record: EpochRecord = {
-      epoch: epoch + 1, learningRate, train: trainMetrics, validation, seconds: (performance.now() - started) / 1000,
-    };
-    history.push(record);
-    if (options.onEpochEnd) {
-      const optimizerWeights = await optimizer.getWeights();
-      await options.onEpochEnd(record, { model, optimizerWeights, history: [...history] });
-      // getWeights() hands out the live moment variables plus a fresh iteration-count scalar.
-      optimizerWeights.find((weight) => weight.name === 'iter')?.tensor.dispose();
-    }
+  } finally {
+    network.dispose();
+    allOneHot.dispose();
   }
-  allOneHot.dispose();
   return { model, history };
 }

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { ensureRun, runKey, RunSpec } from '../lib/runs';
 import { studyData } from '../lib/study';
 import { STUDY_PROTOCOL, trainRun, disposeModel } from '../lib/train';
+import { liveNativeHandles } from '../lib/native-ops';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 const SPEC: RunSpec = {
@@ -83,13 +84,15 @@ test('resume: a study killed (SIGKILL) mid-fold resumes and ends with the same n
   assert.deepEqual(strip(folds(resumed.stdout)), strip(folds(reference.stdout)));
 });
 
-test('memory: the tensor count stays flat across epochs', async () => {
+test('memory: tfjs tensors and native TensorFlow handles stay flat across epochs, and are all freed after', async () => {
   const { train } = studyData({ dataDirectory: DATA_DIRECTORY, limit: 400 });
-  const counts: number[] = [];
+  const before = { tensors: tf.memory().numTensors, handles: liveNativeHandles() };
+  const counts: string[] = [];
   const { model } = await trainRun({
     variant: 'dropout', protocol: { ...STUDY_PROTOCOL, epochs: 4 }, seed: 1, train, validation: train,
-    onEpochEnd: () => { counts.push(tf.memory().numTensors); },
+    onEpochEnd: () => { counts.push(`${tf.memory().numTensors} tensors, ${liveNativeHandles()} handles`); },
   });
   disposeModel(model);
-  assert.equal(new Set(counts).size, 1, `tensor counts per epoch: ${counts.join(', ')}`);
+  assert.equal(new Set(counts).size, 1, `per epoch: ${counts.join('; ')}`);
+  assert.deepEqual({ tensors: tf.memory().numTensors, handles: liveNativeHandles() }, before);
 });

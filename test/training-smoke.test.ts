@@ -11,7 +11,7 @@ test('one epoch on 2,000 real training images reaches > 50 % on 1,000 held-out i
   const train = { images: slice.images.slice([0], [2000]) as tf.Tensor4D, labels: slice.labels.slice(0, 2000) };
   const heldOut = { images: slice.images.slice([2000], [1000]) as tf.Tensor4D, labels: slice.labels.slice(2000) };
   const { model } = await trainRun({ variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 7, train });
-  const { metrics } = evaluate(model, heldOut);
+  const { metrics } = evaluate('relu', model, heldOut);
   assert.ok(metrics.accuracy > 0.5, `held-out accuracy ${metrics.accuracy}`);
   disposeModel(model);
   tf.dispose([slice.images, train.images, heldOut.images]);

@@ -1,0 +1,279 @@
+/**
+ * TensorFlow ops issued straight to tfjs-node's native binding, for the training step.
+ *
+ * Why: at batch 32 a LeNet-5 step is short of arithmetic and long on op calls. Through tfjs, every
+ * op also passes its engine (kernel lookup, gradient tape, tensor bookkeeping: about 6 µs on top
+ * of the binding's 5 µs, measured), and its automatic differentiation builds gradients from
+ * general-purpose ops (ReLU's as a comparison, a cast and a multiplication on full-size tensors).
+ * TensorFlow has a dedicated kernel for each of those gradients (ReluGrad, TanhGrad, BiasAddGrad,
+ * AvgPoolGrad, ...) and for Adam's whole update (ResourceApplyAdam); this module calls them by name.
+ *
+ * A `Handle` is a TensorFlow eager tensor the binding holds; whoever makes one frees it (`free`).
+ * `toTensor` hands one over to tfjs, which then owns it like any tensor it made itself.
+ */
+import * as tf from '@tensorflow/tfjs-node';
+
+export type Handle = number;
+
+interface TensorMetadata {
+  id: number;
+  shape: number[];
+  dtype: number;
+}
+
+interface OpAttribute {
+  name: string;
+  type: number;
+  value: unknown;
+}
+
+/** The part of tfjs-node's binding (lib/napi-v8/tfjs_binding.node) used here. */
+interface Binding {
+  TF_FLOAT: number;
+  TF_INT32: number;
+  TF_BOOL: number;
+  TF_ATTR_TYPE: number;
+  TF_ATTR_INT: number;
+  TF_ATTR_FLOAT: number;
+  TF_ATTR_BOOL: number;
+  TF_ATTR_STRING: number;
+  TF_ATTR_SHAPE: number;
+  executeOp(name: string, attributes: OpAttribute[], inputs: Handle[], outputs: number): TensorMetadata[];
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): Handle;
+  deleteTensor(handle: Handle): void;
+}
+
+interface NodeBackend {
+  binding: Binding;
+  getInputTensorIds(tensors: tf.Tensor[]): Handle[];
+  createOutputTensor(metadata: TensorMetadata): tf.Tensor;
+}
+
+export type Padding = 'SAME' | 'VALID';
+
+let variableCount = 0;
+/** Handles made here and neither freed nor handed to tfjs (a leak shows as growth: tests watch it). */
+let liveHandles = 0;
+
+export function liveNativeHandles(): number {
+  return liveHandles;
+}
+
+export class NativeOps {
+  private readonly backend: NodeBackend;
+  private readonly binding: Binding;
+  private readonly float: OpAttribute;
+  private readonly channelsLast: OpAttribute;
+  private readonly unitStrides: OpAttribute[];
+  private readonly pool2x2: OpAttribute[];
+
+  constructor() {
+    if (tf.getBackend() !== 'tensorflow') throw new Error(`native ops need the 'tensorflow' backend, not '${tf.getBackend()}'`);
+    this.backend = tf.backend() as unknown as NodeBackend;
+    this.binding = this.backend.binding;
+    const b = this.binding;
+    this.float = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+    this.channelsLast = { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' };
+    this.unitStrides = [
+      { name: 'strides', type: b.TF_ATTR_INT, value: [1, 1, 1, 1] },
+      { name: 'dilations', type: b.TF_ATTR_INT, value: [1, 1, 1, 1] },
+      { name: 'use_cudnn_on_gpu', type: b.TF_ATTR_BOOL, value: true },
+      { name: 'explicit_paddings', type: b.TF_ATTR_INT, value: [] },
+      this.channelsLast,
+    ];
+    this.pool2x2 = [
+      this.float, this.channelsLast,
+      { name: 'ksize', type: b.TF_ATTR_INT, value: [1, 2, 2, 1] },
+      { name: 'strides', type: b.TF_ATTR_INT, value: [1, 2, 2, 1] },
+      { name: 'padding', type: b.TF_ATTR_STRING, value: 'VALID' },
+    ];
+  }
+
+  private run(name: string, attributes: OpAttribute[], inputs: Handle[]): Handle {
+    return this.execute(name, attributes, inputs, 1)[0];
+  }
+
+  private execute(name: string, attributes: OpAttribute[], inputs: Handle[], outputs: number): Handle[] {
+    const handles = this.binding.executeOp(name, attributes, inputs, outputs).map((output) => output.id);
+    liveHandles += handles.length;
+    return handles;
+  }
+
+  private padding(padding: Padding): OpAttribute {
+    return { name: 'padding', type: this.binding.TF_ATTR_STRING, value: padding };
+  }
+
+  free(...handles: Handle[]): void {
+    for (const handle of handles) this.binding.deleteTensor(handle);
+    liveHandles -= handles.length;
+  }
+
+  /** The handle of a tfjs tensor (still owned by tfjs: do not free it). */
+  handleOf(tensor: tf.Tensor): Handle {
+    return this.backend.getInputTensorIds([tensor])[0];
+  }
+
+  /** Gives a handle to tfjs: the returned tensor owns it. */
+  toTensor(handle: Handle, shape: number[]): tf.Tensor {
+    liveHandles -= 1;
+    return this.backend.createOutputTensor({ id: handle, shape, dtype: this.binding.TF_FLOAT });
+  }
+
+  floats(shape: number[], values: Float32Array): Handle {
+    liveHandles += 1;
+    return this.binding.createTensor(shape, this.binding.TF_FLOAT, values);
+  }
+
+  scalar(value: number): Handle {
+    return this.floats([], new Float32Array([value]));
+  }
+
+  ints(values: number[]): Handle {
+    liveHandles += 1;
+    return this.binding.createTensor([values.length], this.binding.TF_INT32, Int32Array.from(values));
+  }
+
+  conv2d(input: Handle, filter: Handle, padding: Padding): Handle {
+    return this.run('Conv2D', [this.float, this.padding(padding), ...this.unitStrides], [input, filter]);
+  }
+
+  /** Gradient with respect to the filter; `filterShape` is an int32 vector handle. */
+  conv2dFilterGradient(input: Handle, filterShape: Handle, gradient: Handle, padding: Padding): Handle {
+    return this.run('Conv2DBackpropFilter', [this.float, this.padding(padding), ...this.unitStrides], [input, filterShape, gradient]);
+  }
+
+  /** Gradient with respect to the input; `inputShape` is an int32 vector handle. */
+  conv2dInputGradient(inputShape: Handle, filter: Handle, gradient: Handle, padding: Padding): Handle {
+    return this.run('Conv2DBackpropInput', [this.float, this.padding(padding), ...this.unitStrides], [inputShape, filter, gradient]);
+  }
+
+  biasAdd(input: Handle, bias: Handle): Handle {
+    return this.run('BiasAdd', [this.float, this.channelsLast], [input, bias]);
+  }
+
+  biasGradient(gradient: Handle): Handle {
+    return this.run('BiasAddGrad', [this.float, this.channelsLast], [gradient]);
+  }
+
+  matMul(a: Handle, b: Handle, transposeA = false, transposeB = false): Handle {
+    const flag = (name: string, value: boolean) => ({ name, type: this.binding.TF_ATTR_BOOL, value });
+    return this.run('MatMul', [this.float, flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]);
+  }
+
+  reshape(input: Handle, shape: Handle): Handle {
+    return this.run('Reshape', [this.float, { name: 'Tshape', type: this.binding.TF_ATTR_TYPE, value: this.binding.TF_INT32 }], [input, shape]);
+  }
+
+  relu(input: Handle): Handle {
+    return this.run('Relu', [this.float], [input]);
+  }
+
+  /** `output` may be ReLU's output: it is positive exactly where its input is. */
+  reluGradient(gradient: Handle, output: Handle): Handle {
+    return this.run('ReluGrad', [this.float], [gradient, output]);
+  }
+
+  tanh(input: Handle): Handle {
+    return this.run('Tanh', [this.float], [input]);
+  }
+
+  /** (1 - output²) · gradient. */
+  tanhGradient(output: Handle, gradient: Handle): Handle {
+    return this.run('TanhGrad', [this.float], [output, gradient]);
+  }
+
+  leakyRelu(input: Handle, alpha: number): Handle {
+    return this.run('LeakyRelu', [this.float, { name: 'alpha', type: this.binding.TF_ATTR_FLOAT, value: alpha }], [input]);
+  }
+
+  /** Needs LeakyReLU's input (its output's sign is the same, but this kernel reads the input). */
+  leakyReluGradient(gradient: Handle, input: Handle, alpha: number): Handle {
+    return this.run('LeakyReluGrad', [this.float, { name: 'alpha', type: this.binding.TF_ATTR_FLOAT, value: alpha }], [gradient, input]);
+  }
+
+  averagePool(input: Handle): Handle {
+    return this.run('AvgPool', this.pool2x2, [input]);
+  }
+
+  averagePoolGradient(inputShape: Handle, gradient: Handle): Handle {
+    return this.run('AvgPoolGrad', this.pool2x2, [inputShape, gradient]);
+  }
+
+  maxPool(input: Handle): Handle {
+    return this.run('MaxPool', this.pool2x2, [input]);
+  }
+
+  maxPoolGradient(input: Handle, output: Handle, gradient: Handle): Handle {
+    return this.run('MaxPoolGrad', this.pool2x2, [input, output, gradient]);
+  }
+
+  multiply(a: Handle, b: Handle): Handle {
+    return this.run('Mul', [this.float], [a, b]);
+  }
+
+  softmax(logits: Handle): Handle {
+    return this.run('Softmax', [this.float], [logits]);
+  }
+
+  /** Per-example cross-entropy of softmax(logits) against one-hot labels, and its gradient. */
+  softmaxCrossEntropy(logits: Handle, labels: Handle): { losses: Handle; gradient: Handle } {
+    const [losses, gradient] = this.execute('SoftmaxCrossEntropyWithLogits', [this.float], [logits, labels], 2);
+    return { losses, gradient };
+  }
+
+  /**
+   * A [batch, ...] mask of 0 and 1/keep with P(1/keep) = keep, drawn from a counter-based generator:
+   * the same seed pair gives the same mask, whatever happened before.
+   */
+  dropoutMask(shape: Handle, keep: number, seed: [number, number]): Handle {
+    const b = this.binding;
+    const seedHandle = this.ints(seed);
+    const [uniform] = this.execute('StatelessRandomUniform', [
+      { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+      { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
+      { name: 'Tseed', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
+    ], [shape, seedHandle], 1);
+    const keepHandle = this.scalar(keep);
+    const kept = this.run('Less', [this.float], [uniform, keepHandle]);
+    const [ones] = this.execute('Cast', [
+      { name: 'SrcT', type: b.TF_ATTR_TYPE, value: b.TF_BOOL },
+      { name: 'DstT', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+      { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false },
+    ], [kept], 1);
+    const scale = this.scalar(1 / keep);
+    const mask = this.multiply(ones, scale);
+    this.free(seedHandle, uniform, keepHandle, kept, ones, scale);
+    return mask;
+  }
+
+  /** A resource variable holding `initial` (TensorFlow's own variables: updated in place). */
+  variable(shape: number[], initial: Float32Array): Handle {
+    const b = this.binding;
+    const dtype = { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+    // Each variable needs its own name: in eager mode, handles with the same name share storage.
+    const handle = this.run('VarHandleOp', [
+      dtype, { name: 'shape', type: b.TF_ATTR_SHAPE, value: shape },
+      { name: 'container', type: b.TF_ATTR_STRING, value: '' },
+      { name: 'shared_name', type: b.TF_ATTR_STRING, value: `lenet-variable-${(variableCount += 1)}` },
+    ], []);
+    const value = this.floats(shape, initial);
+    b.executeOp('AssignVariableOp', [dtype, { name: 'validate_shape', type: b.TF_ATTR_BOOL, value: false }], [handle, value], 0);
+    this.free(value);
+    return handle;
+  }
+
+  readVariable(variable: Handle): Handle {
+    return this.run('ReadVariableOp', [{ name: 'dtype', type: this.binding.TF_ATTR_TYPE, value: this.binding.TF_FLOAT }], [variable]);
+  }
+
+  /**
+   * One Adam step on a variable, in place (TensorFlow's ApplyAdam kernel, the arithmetic of Keras'
+   * Adam): m += (g - m)(1 - β1); v += (g² - v)(1 - β2); w -= lr·√(1 - β2^t)/(1 - β1^t) · m / (√v + ε).
+   * `scalars` are float scalar handles: [β1^t, β2^t, lr, β1, β2, ε].
+   */
+  applyAdam(variable: Handle, firstMoment: Handle, secondMoment: Handle, scalars: Handle[], gradient: Handle): void {
+    const flag = (name: string) => ({ name, type: this.binding.TF_ATTR_BOOL, value: false });
+    this.binding.executeOp('ResourceApplyAdam', [this.float, flag('use_locking'), flag('use_nesterov')],
+      [variable, firstMoment, secondMoment, ...scalars, gradient], 0);
+  }
+}
