@@ -219,6 +219,9 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   }).catch((error) => {
     if (resume) disposeModel(resume.model);
     throw error;
+  }).finally(() => {
+    // The moments were copied into the training step's own variables.
+    if (resume) tf.dispose(resume.optimizerWeights.map(({ tensor }) => tensor));
   });
 
   const validation = sets.validation ? evaluateSet(spec.variant, model, sets.validation) : null;
