@@ -117,7 +117,10 @@ export class NativeLeNet {
 
   dispose(): void {
     this.freeTemporaries();
-    this.ops.free(...this.weights, ...(this.moments ? [...this.moments.first, ...this.moments.second] : []), ...this.constants.values());
+    for (const variable of [...this.weights, ...(this.moments ? [...this.moments.first, ...this.moments.second] : [])]) {
+      this.ops.destroyVariable(variable);
+    }
+    this.ops.free(...this.constants.values());
     this.constants.clear();
   }
 

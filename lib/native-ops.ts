@@ -262,6 +262,15 @@ export class NativeOps {
     return handle;
   }
 
+  /**
+   * Frees a resource variable. Its storage belongs to TensorFlow's resource manager, which keeps it
+   * until it is destroyed: freeing the handle alone would leak the values.
+   */
+  destroyVariable(variable: Handle): void {
+    this.binding.executeOp('DestroyResourceOp', [{ name: 'ignore_lookup_error', type: this.binding.TF_ATTR_BOOL, value: false }], [variable], 0);
+    this.free(variable);
+  }
+
   readVariable(variable: Handle): Handle {
     return this.run('ReadVariableOp', [{ name: 'dtype', type: this.binding.TF_ATTR_TYPE, value: this.binding.TF_FLOAT }], [variable]);
   }
