@@ -10,7 +10,7 @@
  * For the native step it also lists the TensorFlow ops that take the most time.
  * Prints one JSON line.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { loadSplit } from '../lib/fashion-mnist';
 import { NUM_CLASSES } from '../lib/idx-files';
 import { buildModel } from '../lib/models';

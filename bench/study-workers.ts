@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedRun, RunSpec } from '../lib/runs';
+import { cachedRun } from '../lib/runs';
+import type { RunSpec } from '../lib/run-spec';
 import { STUDY_PROTOCOL } from '../lib/train';
 import { runInWorkers } from '../lib/workers';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   try {
     await runInWorkers(specs, { workers: WORKERS, dataDirectory: DEFAULT_DATA_DIRECTORY, runsDirectory });
     const wallSeconds = (performance.now() - started) / 1000;
-    const records = specs.map((spec) => cachedRun(spec, runsDirectory)!);
+    const records = await Promise.all(specs.map(async (spec) => (await cachedRun(spec, runsDirectory))!));
     // 6,000 images per class split 5 ways: every fold trains on exactly 48,000.
     const steadyRates = records.map((record) => 48000 / record.history[1].seconds);
     console.log(JSON.stringify({

@@ -10,7 +10,7 @@
  * Prints one JSON line: {"engine", "samples", "firstEpochSeconds", "steadyEpochSeconds",
  * "samplesPerSecond" (steady), "firstEpochSamplesPerSecond", "peakRssMiB"}.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { loadSplit } from '../lib/fashion-mnist';
 import { NUM_CLASSES } from '../lib/idx-files';
 import { buildModel } from '../lib/models';

@@ -2,7 +2,7 @@
  * Data analysis behind notebooks 01 and 02: class balance, per-pixel mean and standard deviation,
  * how much of that variation sits along each border, and how often a 5×5 kernel sees each pixel.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
 
 /** Images per class, in label order. */

@@ -6,13 +6,14 @@
  * and, when named, is exported to figures/NAME.{png,svg,html}.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { FIGURES_DIRECTORY } from './paths';
 import { displayBundle } from './display-channel';
 import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure } from './figure-render';
 
+export { FIGURES_DIRECTORY };
+
 export const PLOTLY_MIMETYPE = 'application/vnd.plotly.v1+json';
-/** The project's figures/ folder (this file is compiled to dist/lib/). */
-export const FIGURES_DIRECTORY = process.env.FIGURES_DIRECTORY ?? resolve(__dirname, '..', '..', 'figures');
 
 export interface ShowFigureOptions extends Partial<RenderSize> {
   /** File name stem in figures/, e.g. `03-baseline-curves`; unnamed figures are not exported. */

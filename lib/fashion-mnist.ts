@@ -2,7 +2,7 @@
  * Fashion-MNIST as tensors: a verified split, pixels scaled to [0, 1], labels as class indices.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import { DataFileSpec, FASHION_MNIST_FILES, IMAGE_SIDE, Split, sha256, verifyDataFile } from './idx-files';
 
 export { CLASS_NAMES, NUM_CLASSES, IMAGE_SIDE } from './idx-files';
@@ -35,13 +35,15 @@ export function loadSplit(dataDirectory: string, split: Split, options: LoadOpti
   const labels = verifyDataFile(join(dataDirectory, specFor('labels').fileName), specFor('labels'));
   const count = Math.min(options.limit ?? labels.length, labels.length);
   const pixelCount = count * IMAGE_SIDE * IMAGE_SIDE;
-  // Scale pixels to [0, 1] for stable training, as the study does.
-  const scaled = new Float32Array(pixelCount);
-  for (let index = 0; index < pixelCount; index += 1) scaled[index] = pixels[index] / 255;
   return {
-    images: tf.tensor4d(scaled, [count, IMAGE_SIDE, IMAGE_SIDE, 1]),
+    images: tf.tensor4d(toUnitRange(pixels.subarray(0, pixelCount)), [count, IMAGE_SIDE, IMAGE_SIDE, 1]),
     labels: labels.slice(0, count),
   };
+}
+
+/** Pixels scaled to [0, 1] for stable training, as the study does (pixel / 255). */
+export function toUnitRange(pixels: Uint8Array): Float32Array {
+  return Float32Array.from(pixels, (pixel) => pixel / 255);
 }
 
 /** The SHA-256 digests of the data files, part of every training run's cache key. */

@@ -10,7 +10,7 @@
  *
  * Sums are accumulated on the backend and read once per epoch: no per-batch synchronisation.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 
 const KERAS_THRESHOLD = 0.5;
 

@@ -3,10 +3,11 @@
  *
  * Every call builds a fresh model (k-fold needs fresh weights per fold). Initial weights are seeded
  * (Glorot-uniform kernels, zero biases: Keras' defaults), so a seed fixes them. The tfjs model holds
- * the architecture and the weights (summaries, checkpoints, the saved models); training runs the same
- * layers natively (lib/native-lenet.ts), from the same design.
+ * the architecture and the weights (summaries, checkpoints, the saved models), with standard layers
+ * only, so a saved model loads with plain `tf.loadLayersModel`; training runs the same layers
+ * natively (lib/native-lenet.ts), from the same design, and draws its dropout masks there.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
 
 export const VARIANTS = ['baseline', 'relu', 'maxpooling', 'dropout', 'leakyrelu'] as const;
@@ -22,34 +23,6 @@ export const DEFAULT_LEARNING_RATE = 0.001;
 
 /** Keras' LeakyReLU default slope, which the seed keeps. */
 export const LEAKY_RELU_ALPHA = 0.3;
-
-/**
- * Dropout as a layer of the tfjs model: it shapes the model summary and passes values through
- * unchanged at inference. Training draws its masks natively (NativeOps.dropoutMask), from a seed
- * per run, epoch, batch and layer, so a run resumed at an epoch boundary repeats exactly.
- */
-export class SeededDropout extends tf.layers.Layer {
-  static className = 'SeededDropout';
-  readonly rate: number;
-
-  constructor(config: { rate: number; name?: string }) {
-    super({ name: config.name });
-    this.rate = config.rate;
-  }
-
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return Array.isArray(inputs) ? inputs[0] : inputs;
-  }
-
-  getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate };
-  }
-}
-tf.serialization.registerClass(SeededDropout);
 
 export interface VariantDesign {
   activation: 'tanh' | 'relu' | 'leakyrelu';
@@ -104,7 +77,7 @@ export function buildModel(variant: VariantName, options: BuildModelOptions): tf
   const addActivationAndDropout = () => {
     if (design.activation === 'leakyrelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: nameFor('leaky_re_lu') }));
     if (design.dropoutRates) {
-      model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
+      model.add(tf.layers.dropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
     }
   };
   const pool = () => (design.pooling === 'average'
@@ -127,7 +100,7 @@ export function buildModel(variant: VariantName, options: BuildModelOptions): tf
   addActivationAndDropout();
   model.add(tf.layers.flatten({ name: nameFor('flatten') }));
   if (design.dropoutRates) {
-    model.add(new SeededDropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
+    model.add(tf.layers.dropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
   }
   model.add(tf.layers.dense({ units: 84, activation: inlineActivation, kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
   addActivationAndDropout();
@@ -147,11 +120,10 @@ export interface SummaryRow {
 /** The model's layers as data: name, Keras type, output shape "(None, 28, 28, 6)", parameter count. */
 export function summarizeModel(model: tf.LayersModel): SummaryRow[] {
   return model.layers.map((layer) => {
-    const className = layer.getClassName();
     const shape = layer.outputShape as (number | null)[];
     return {
       layer: layer.name,
-      type: className === SeededDropout.className ? 'Dropout' : className,
+      type: layer.getClassName(),
       outputShape: `(${shape.map((size) => (size === null ? 'None' : String(size))).join(', ')})`,
       params: layer.countParams(),
     };

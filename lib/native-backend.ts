@@ -2,7 +2,7 @@
  * Native backend check: proves that @tensorflow/tfjs-node runs on libtensorflow and computes
  * what the reference (pure-JavaScript CPU) backend computes.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 
 /** Largest absolute difference allowed between the native and the reference backend. */
 export const BACKEND_TOLERANCE = 1e-4;

@@ -16,7 +16,7 @@
  * Weights and Adam's moments live in TensorFlow resource variables, updated in place; they are
  * copied out (weightValues, momentValues) at epoch ends for checkpoints and the tfjs model.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
 import { LEAKY_RELU_ALPHA, VariantDesign, VariantName, variantDesign } from './models';
 import { Handle, NativeOps, Padding } from './native-ops';

@@ -11,7 +11,7 @@
  * A `Handle` is a TensorFlow eager tensor the binding holds; whoever makes one frees it (`free`).
  * `toTensor` hands one over to tfjs, which then owns it like any tensor it made itself.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 
 export type Handle = number;
 
@@ -41,6 +41,10 @@ interface Binding {
   executeOp(name: string, attributes: OpAttribute[], inputs: Handle[], outputs: number): TensorMetadata[];
   createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): Handle;
   deleteTensor(handle: Handle): void;
+  /** The libtensorflow version the binding runs on. */
+  TF_Version: string;
+  /** TensorFlow eager tensors the binding holds right now, whoever made them (tfjs or this module). */
+  getNumOfTensors(): number;
 }
 
 interface NodeBackend {
@@ -51,13 +55,53 @@ interface NodeBackend {
 
 export type Padding = 'SAME' | 'VALID';
 
-let variableCount = 0;
-/** Handles made here and neither freed nor handed to tfjs (a leak shows as growth: tests watch it). */
-let liveHandles = 0;
+/**
+ * The tfjs-node release whose internals this module is written against: its backend's
+ * getInputTensorIds/createOutputTensor and its binding's functions above are not public API, and a
+ * new release may change them or what they compute. `nativeBackend()` checks this once.
+ */
+export const TESTED_TFJS_NODE = '4.22.0';
 
-export function liveNativeHandles(): number {
-  return liveHandles;
+/** tfjs-node's internals differ from the tested release's: the message says what was found and what to do. */
+export class NativeInternalsError extends Error {
+  constructor(problem: string) {
+    super(`the native training step (lib/native-ops.ts) uses internals of tfjs-node ${TESTED_TFJS_NODE}, but ${problem}. ` +
+      `Install the tested version (npm ci), or check lib/native-ops.ts against the new release, run make test, and update TESTED_TFJS_NODE`);
+    this.name = 'NativeInternalsError';
+  }
 }
+
+const BINDING_FUNCTIONS = ['executeOp', 'createTensor', 'deleteTensor', 'getNumOfTensors'] as const;
+const BACKEND_FUNCTIONS = ['getInputTensorIds', 'createOutputTensor'] as const;
+let checkedBackend: NodeBackend | null = null;
+
+/** tfjs-node's backend and binding, checked against the tested release (once per process). */
+function nativeBackend(): NodeBackend {
+  if (checkedBackend) return checkedBackend;
+  const found = (tf.version as Record<string, string>)['tfjs-node'];
+  if (found !== TESTED_TFJS_NODE) throw new NativeInternalsError(`tfjs-node ${found} is installed`);
+  if (tf.getBackend() !== 'tensorflow') throw new NativeInternalsError(`the active backend is '${tf.getBackend()}', not 'tensorflow'`);
+  const backend = tf.backend() as unknown as Partial<NodeBackend>;
+  const missing = [
+    ...BACKEND_FUNCTIONS.filter((name) => typeof backend[name] !== 'function').map((name) => `backend.${name}`),
+    ...BINDING_FUNCTIONS.filter((name) => typeof backend.binding?.[name] !== 'function').map((name) => `binding.${name}`),
+  ];
+  if (missing.length > 0) throw new NativeInternalsError(`its ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`);
+  checkedBackend = backend as NodeBackend;
+  return checkedBackend;
+}
+
+/** The libraries that compute every run, as versions (part of each run's cache key and record). */
+export function libraryVersions(): { tfjsNode: string; tensorflow: string } {
+  return { tfjsNode: TESTED_TFJS_NODE, tensorflow: nativeBackend().binding.TF_Version };
+}
+
+/** TensorFlow's own count of the eager tensors tfjs-node's binding holds (all of them, not only ours). */
+export function liveTensorFlowTensors(): number {
+  return nativeBackend().binding.getNumOfTensors();
+}
+
+let variableCount = 0;
 
 export class NativeOps {
   private readonly backend: NodeBackend;
@@ -68,8 +112,7 @@ export class NativeOps {
   private readonly pool2x2: OpAttribute[];
 
   constructor() {
-    if (tf.getBackend() !== 'tensorflow') throw new Error(`native ops need the 'tensorflow' backend, not '${tf.getBackend()}'`);
-    this.backend = tf.backend() as unknown as NodeBackend;
+    this.backend = nativeBackend();
     this.binding = this.backend.binding;
     const b = this.binding;
     this.float = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
@@ -94,9 +137,7 @@ export class NativeOps {
   }
 
   private execute(name: string, attributes: OpAttribute[], inputs: Handle[], outputs: number): Handle[] {
-    const handles = this.binding.executeOp(name, attributes, inputs, outputs).map((output) => output.id);
-    liveHandles += handles.length;
-    return handles;
+    return this.binding.executeOp(name, attributes, inputs, outputs).map((output) => output.id);
   }
 
   private padding(padding: Padding): OpAttribute {
@@ -105,7 +146,6 @@ export class NativeOps {
 
   free(...handles: Handle[]): void {
     for (const handle of handles) this.binding.deleteTensor(handle);
-    liveHandles -= handles.length;
   }
 
   /** The handle of a tfjs tensor (still owned by tfjs: do not free it). */
@@ -115,12 +155,10 @@ export class NativeOps {
 
   /** Gives a handle to tfjs: the returned tensor owns it. */
   toTensor(handle: Handle, shape: number[]): tf.Tensor {
-    liveHandles -= 1;
     return this.backend.createOutputTensor({ id: handle, shape, dtype: this.binding.TF_FLOAT });
   }
 
   floats(shape: number[], values: Float32Array): Handle {
-    liveHandles += 1;
     return this.binding.createTensor(shape, this.binding.TF_FLOAT, values);
   }
 
@@ -129,7 +167,6 @@ export class NativeOps {
   }
 
   ints(values: number[]): Handle {
-    liveHandles += 1;
     return this.binding.createTensor([values.length], this.binding.TF_INT32, Int32Array.from(values));
   }
 

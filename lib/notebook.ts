@@ -7,7 +7,7 @@
  *                   cache in runs/, so re-executing costs seconds; anything missing is trained
  *   fast            the first 2,000 training and test images, 2 epochs: a quick end-to-end check (CI)
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import { showTable } from './tables';
 import { studyOptions, StudyOptions } from './study';
 import { STUDY_PROTOCOL } from './train';

@@ -4,7 +4,7 @@
  */
 import { EpochMetrics } from './metrics';
 import { VARIANT_TITLES, VariantName } from './models';
-import { RunRecord } from './runs';
+import { finalMetrics, RunRecord } from './runs';
 import { SEED_BEST_FOLD, SEED_VALIDATION, SeedMetrics } from './seed-results';
 import { KFoldResult, Selection } from './study';
 import { PairedTest } from './statistics';
@@ -79,7 +79,7 @@ export function selectionRows(selection: Selection): Row[] {
 /** A test run's metrics beside the seed's (null where the seed reports none). */
 export function testComparisonRows(runs: { label: string; run: RunRecord; seed: SeedMetrics | null }[]): Row[] {
   return runs.map(({ label, run, seed }) => {
-    const metrics = run.test!.metrics;
+    const metrics = finalMetrics(run).evaluated;
     const row: Row = { model: label };
     for (const metric of METRIC_ORDER) {
       row[`${metric} (seed)`] = seed ? seed[metric] : null;

@@ -3,21 +3,29 @@
  * of the best two, their retraining on the full training set and test, the LR-decay run, and the
  * paired comparison with the baseline. Notebooks and the command line both call these.
  */
-import * as tf from '@tensorflow/tfjs-node';
-import { resolve } from 'node:path';
+import * as tf from './tensorflow';
+import { DEFAULT_DATA_DIRECTORY } from './paths';
 import { DataSplit, loadSplit } from './fashion-mnist';
-import { Fold, stratifiedKFold } from './folds';
 import { EpochMetrics } from './metrics';
 import { VARIANTS, VariantName } from './models';
-import { createProgressReporter, ProgressReporter } from './progress';
-import { cachedRun, ensureRun, RunData, RunRecord, RunSpec } from './runs';
+import { createProgressReporter, ProgressReporter, silentReporter } from './progress';
+import { cachedRun, ensureRun, RunRecord } from './runs';
+import { runDataFor, RunSpec } from './run-spec';
+import { specIdentity } from './run-key';
 import { MeanAndSpread, meanAndSpread, PairedTest, pairedTTest } from './statistics';
 import { STEP_DECAY, STUDY_PROTOCOL, TrainingProtocol } from './train';
 
 export interface StudyOptions {
   protocol: TrainingProtocol;
   k: number;
+  /** The study's seed: weights, folds, shuffles and dropout of the reproduction. */
   seed: number;
+  /** Seeds of the repeated cross-validation, the study's seed first. */
+  cvSeeds: number[];
+  /** Seeds of the final retrainings (the two chosen variants and the LR-decay run), the study's seed first. */
+  finalSeeds: number[];
+  /** Batch sizes of the batch-size study (cross-validation of BATCH_SIZE_VARIANTS at each). */
+  batchSizes: number[];
   /** Use only the first `limit` training and test images (fast profile); null = all. */
   limit: number | null;
   dataDirectory: string;
@@ -27,11 +35,20 @@ export interface StudyOptions {
   workers?: number;
 }
 
-export const DEFAULT_DATA_DIRECTORY = resolve(__dirname, '..', '..', 'data');
+/** The variants of the batch-size study: the best one and the baseline. */
+export const BATCH_SIZE_VARIANTS: VariantName[] = ['baseline', 'relu'];
 
-/** The seed's study: 5 folds, seed 42, the full data. */
+export { DEFAULT_DATA_DIRECTORY };
+
+/**
+ * The seed's study (5 folds, seed 42, batch 32, all images), repeated with 3 seeds of
+ * cross-validation and 5 seeds of final retraining, and cross-validated at 4 batch sizes.
+ */
 export function studyOptions(overrides: Partial<StudyOptions> = {}): StudyOptions {
-  return { protocol: STUDY_PROTOCOL, k: 5, seed: 42, limit: null, dataDirectory: DEFAULT_DATA_DIRECTORY, ...overrides };
+  return {
+    protocol: STUDY_PROTOCOL, k: 5, seed: 42, cvSeeds: [42, 43, 44], finalSeeds: [42, 43, 44, 45, 46], batchSizes: [32, 64, 128, 256],
+    limit: null, dataDirectory: DEFAULT_DATA_DIRECTORY, ...overrides,
+  };
 }
 
 /**
@@ -60,13 +77,18 @@ export function studyData(options: Pick<StudyOptions, 'dataDirectory' | 'limit'>
   return loaded.get(id)!;
 }
 
-/** A fold's part: the loaded images by reference plus its rows (no copy of the pixels). */
-function subset(split: DataSplit, indices: Int32Array) {
-  return { images: split.images, rows: indices, labels: Uint8Array.from(indices, (index) => split.labels[index]) };
+/** Which cross-validation of a variant: its seed and batch size (the study's by default). */
+export interface KFoldSetting {
+  seed?: number;
+  batchSize?: number;
 }
 
-function foldSpec(variant: VariantName, options: StudyOptions, index: number): RunSpec {
-  return { variant, protocol: options.protocol, seed: options.seed, split: { kind: 'fold', k: options.k, index }, limit: options.limit };
+/** The k fold runs of a variant's cross-validation. */
+export function foldSpecs(variant: VariantName, options: StudyOptions, setting: KFoldSetting = {}): RunSpec[] {
+  const protocol = { ...options.protocol, batchSize: setting.batchSize ?? options.protocol.batchSize };
+  return Array.from({ length: options.k }, (_, index): RunSpec => ({
+    variant, protocol, seed: setting.seed ?? options.seed, split: { kind: 'fold', k: options.k, index }, limit: options.limit,
+  }));
 }
 
 export interface MetricSummary {
@@ -108,30 +130,19 @@ export interface KFoldResult {
   trainingSeconds: number;
 }
 
-const foldsMemo = new Map<string, Fold[]>();
-
-/** The images a run trains and is evaluated on, rebuilt from its spec (so a worker process can too). */
-export function runDataFor(spec: RunSpec, dataDirectory: string): RunData {
-  const { train, test } = studyData({ dataDirectory, limit: spec.limit });
-  if (spec.split.kind === 'full') return { train, validation: test, test };
-  const id = `${dataDirectory}:${spec.limit}:${spec.split.k}:${spec.seed}`;
-  if (!foldsMemo.has(id)) foldsMemo.set(id, stratifiedKFold(train.labels, spec.split.k, spec.seed));
-  const fold = foldsMemo.get(id)![spec.split.index];
-  return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
-}
-
-export function foldSpecs(variant: VariantName, options: StudyOptions): RunSpec[] {
-  return Array.from({ length: options.k }, (_, index) => foldSpec(variant, options, index));
+/** runDataFor on the study's data files (loaded once per process). */
+export function loadRunData(spec: RunSpec, dataDirectory: string): ReturnType<typeof runDataFor> {
+  return runDataFor(spec, studyData({ dataDirectory, limit: spec.limit }));
 }
 
 /** Trains (or reads from the cache) a variant's k folds and aggregates them. */
-export async function runKFold(variant: VariantName, options: StudyOptions): Promise<KFoldResult> {
+export async function runKFold(variant: VariantName, options: StudyOptions, setting: KFoldSetting = {}): Promise<KFoldResult> {
   const reporter = options.reporter ?? createProgressReporter();
-  const specs = foldSpecs(variant, options);
+  const specs = foldSpecs(variant, options, setting);
   await prefetchRuns(specs, options, reporter);
   const runs: RunRecord[] = [];
   for (const spec of specs) {
-    runs.push(await ensureRun(spec, () => runDataFor(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter }));
+    runs.push(await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter }));
   }
   return aggregateFolds(variant, runs);
 }
@@ -139,7 +150,7 @@ export async function runKFold(variant: VariantName, options: StudyOptions): Pro
 /** With options.workers > 1, trains the runs the cache lacks in parallel worker processes first. */
 export async function prefetchRuns(specs: RunSpec[], options: StudyOptions, reporter: ProgressReporter): Promise<void> {
   if ((options.workers ?? 1) <= 1) return;
-  const missing = specs.filter((spec) => !cachedRun(spec, options.runsDirectory));
+  const missing = await missingRuns(specs, options.runsDirectory);
   if (missing.length === 0) return;
   // Loaded lazily: the worker pool is only needed when something must be trained in parallel.
   const { runInWorkers } = await import('./workers');
@@ -207,16 +218,16 @@ export function selectBestTwo(results: KFoldResult[], maxGapAboveMedian = MAX_GA
 }
 
 /** Retrains a variant on the whole training set and evaluates it on the test set. */
-export function finalTestSpec(variant: VariantName, options: StudyOptions, decay = false): RunSpec {
+export function finalTestSpec(variant: VariantName, options: StudyOptions, decay = false, seed = options.seed): RunSpec {
   const protocol = decay ? { ...options.protocol, decay: STEP_DECAY } : options.protocol;
-  return { variant, protocol, seed: options.seed, split: { kind: 'full' }, limit: options.limit };
+  return { variant, protocol, seed, split: { kind: 'full' }, limit: options.limit };
 }
 
-export async function runFinalTest(variant: VariantName, options: StudyOptions, decay = false): Promise<RunRecord> {
-  const spec = finalTestSpec(variant, options, decay);
+export async function runFinalTest(variant: VariantName, options: StudyOptions, decay = false, seed = options.seed): Promise<RunRecord> {
+  const spec = finalTestSpec(variant, options, decay, seed);
   const reporter = options.reporter ?? createProgressReporter();
   await prefetchRuns([spec], options, reporter);
-  return ensureRun(spec, () => runDataFor(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
+  return ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
 }
 
 /** Paired t-test of a variant's fold validation accuracies against the baseline's (same folds). */
@@ -238,4 +249,71 @@ export async function runAllKFolds(options: StudyOptions): Promise<KFoldResult[]
   const results: KFoldResult[] = [];
   for (const variant of VARIANTS) results.push(await runKFold(variant, options));
   return results;
+}
+
+/** The specs of `specs` (in order, without repeats) whose run the cache lacks. */
+export async function missingRuns(specs: RunSpec[], runsDirectory?: string): Promise<RunSpec[]> {
+  const missing: RunSpec[] = [];
+  for (const spec of uniqueSpecs(specs)) if (!(await cachedRun(spec, runsDirectory))) missing.push(spec);
+  return missing;
+}
+
+/** Specs without repeats (the same run asked for by two parts of the study). */
+export function uniqueSpecs(specs: RunSpec[]): RunSpec[] {
+  const seen = new Set<string>();
+  return specs.filter((spec) => {
+    const identity = JSON.stringify(specIdentity(spec));
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  });
+}
+
+/** Every cross-validation run of the study: the reproduction, its repetition with other seeds, the batch-size study. */
+export function crossValidationSpecs(options: StudyOptions): RunSpec[] {
+  return uniqueSpecs([
+    ...options.cvSeeds.flatMap((seed) => VARIANTS.flatMap((variant) => foldSpecs(variant, options, { seed }))),
+    ...options.batchSizes.flatMap((batchSize) => BATCH_SIZE_VARIANTS.flatMap((variant) => foldSpecs(variant, options, { batchSize }))),
+  ]);
+}
+
+/** The final retrainings: the two chosen variants and the best one with LR decay, each with every final seed. */
+export function finalSpecs(chosen: VariantName[], options: StudyOptions): RunSpec[] {
+  return options.finalSeeds.flatMap((seed) => [
+    ...chosen.map((variant) => finalTestSpec(variant, options, false, seed)),
+    finalTestSpec(chosen[0], options, true, seed),
+  ]);
+}
+
+/**
+ * Every run the report needs. The final retrainings depend on which variants the reproduction's
+ * cross-validation chooses, so they are listed only once that is in the cache (`complete` says so).
+ */
+export async function studyPlan(options: StudyOptions): Promise<{ specs: RunSpec[]; complete: boolean }> {
+  const crossValidation = crossValidationSpecs(options);
+  const reproduction = VARIANTS.flatMap((variant) => foldSpecs(variant, options));
+  if ((await missingRuns(reproduction, options.runsDirectory)).length > 0) return { specs: crossValidation, complete: false };
+  const results: KFoldResult[] = [];
+  for (const variant of VARIANTS) results.push(await runKFold(variant, { ...options, reporter: silentReporter }));
+  return { specs: uniqueSpecs([...crossValidation, ...finalSpecs(selectBestTwo(results).chosen, options)]), complete: true };
+}
+
+/** Trains every run of the plan the cache lacks (with options.workers processes at once). */
+export async function trainPlan(options: StudyOptions): Promise<void> {
+  const reporter = options.reporter ?? createProgressReporter();
+  for (;;) {
+    const plan = await studyPlan(options);
+    const missing = await missingRuns(plan.specs, options.runsDirectory);
+    if (missing.length === 0 && plan.complete) return;
+    await trainRuns(missing, options, reporter);
+  }
+}
+
+/** Trains the given runs: in worker processes when options.workers > 1, else here, one after another. */
+async function trainRuns(specs: RunSpec[], options: StudyOptions, reporter: ProgressReporter): Promise<void> {
+  if ((options.workers ?? 1) > 1) {
+    await prefetchRuns(specs, options, reporter);
+    return;
+  }
+  for (const spec of specs) await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
 }

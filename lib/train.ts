@@ -8,7 +8,7 @@
  * with JavaScript), then validation in large batches. State at every epoch boundary (weights, Adam's
  * moments, history) can be saved and handed back to resume with identical results.
  */
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from './tensorflow';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { batchSums, EpochMetrics, metricsFromSums, SUM_NAMES } from './metrics';
 import { buildModel, DEFAULT_LEARNING_RATE, VariantName } from './models';

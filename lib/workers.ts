@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ProgressReporter, silentReporter } from './progress';
-import { describeRun, RunSpec } from './runs';
+import { describeRun, RunSpec } from './run-spec';
 
 /** One run for a worker, and where it reads data and writes the cache. */
 export interface WorkerTask {
@@ -20,18 +20,13 @@ export interface WorkerTask {
 export type WorkerMessage =
   | { kind: 'progress'; status: string }
   | { kind: 'log'; line: string }
-  | { kind: 'done'; key: string; trainingSeconds: number };
+  | { kind: 'done'; key: string };
 
 export interface WorkerPoolOptions {
   workers: number;
   dataDirectory: string;
   runsDirectory?: string;
   reporter?: ProgressReporter;
-  /**
-   * TensorFlow intra-op threads per worker. One per worker measured fastest here: at batch 32 the
-   * step is bound by per-op overhead, which more threads only add to (see README, Performance).
-   */
-  threadsPerWorker?: number;
 }
 
 export interface WorkerFailure {
@@ -55,7 +50,6 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
   const queue = [...specs];
   const statuses = new Map<number, string>();
   const failures: WorkerFailure[] = [];
-  const threads = String(options.threadsPerWorker ?? 1);
   reporter.log(`training ${specs.length} run(s) in ${Math.min(options.workers, specs.length)} worker processes`);
   const showStatus = () => reporter.update([...statuses.values()].join('  |  '));
 
@@ -65,7 +59,8 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
     const task: WorkerTask = { spec, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory };
     return new Promise<void>((resolve) => {
       const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
-        env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
+        // The parent's environment holds its pinned TensorFlow settings (lib/tensorflow): workers train alike.
+        env: process.env,
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         // Lets the worker free the data's staging arrays right after loading (see studyData).
         execArgv: [...process.execArgv, '--expose-gc'],

@@ -1,7 +1,7 @@
 /** Precision and recall against hand-computed counts; the LR schedule per epoch. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { batchSums, confusionMatrix, metricsFromSums, perClassMetrics, topConfusions } from '../lib/metrics';
 import { learningRateAt, STEP_DECAY, STUDY_PROTOCOL } from '../lib/train';
 import { pairedTTest, twoSidedPValue } from '../lib/statistics';

@@ -1,7 +1,7 @@
 /** The five variants, layer by layer, equal the seed's model tables. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { buildModel, countParameters, summarizeModel, VARIANTS } from '../lib/models';
 import { disposeModel } from '../lib/train';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { loadSplit } from '../lib/fashion-mnist';
 import { buildModel, LEAKY_RELU_ALPHA, VariantName, variantDesign, VARIANTS } from '../lib/models';
 import { ADAM, NativeLeNet } from '../lib/native-lenet';

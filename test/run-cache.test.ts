@@ -8,11 +8,13 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs-node';
-import { ensureRun, runKey, RunSpec } from '../lib/runs';
+import * as tf from '../lib/tensorflow';
+import { ensureRun } from '../lib/runs';
+import { runKey } from '../lib/run-key';
+import type { RunSpec } from '../lib/run-spec';
 import { studyData } from '../lib/study';
 import { STUDY_PROTOCOL, trainRun, disposeModel } from '../lib/train';
-import { liveNativeHandles } from '../lib/native-ops';
+import { liveTensorFlowTensors } from '../lib/native-ops';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 const SPEC: RunSpec = {
@@ -35,8 +37,8 @@ test('cache: a second call reads the stored run without loading data or training
   assert.equal(first.test!.predictions.length, 400);
 });
 
-test('cache: any change of variant, protocol, seed, split or data slice changes the key', () => {
-  const keys = new Set([
+test('cache: any change of variant, protocol, seed, split or data slice changes the key', async () => {
+  const keys = new Set(await Promise.all([
     runKey(SPEC),
     runKey({ ...SPEC, variant: 'baseline' }),
     runKey({ ...SPEC, protocol: { ...SPEC.protocol, epochs: 3 } }),
@@ -45,9 +47,9 @@ test('cache: any change of variant, protocol, seed, split or data slice changes 
     runKey({ ...SPEC, split: { kind: 'fold', k: 5, index: 0 } }),
     runKey({ ...SPEC, split: { kind: 'fold', k: 5, index: 1 } }),
     runKey({ ...SPEC, limit: 401 }),
-  ]);
+  ]));
   assert.equal(keys.size, 8);
-  assert.equal(runKey({ ...SPEC }), runKey(SPEC), 'the same spec gives the same key');
+  assert.equal(await runKey({ ...SPEC }), await runKey(SPEC), 'the same spec gives the same key');
 });
 
 function study(runsDirectory: string, extra: string[] = []) {
@@ -86,13 +88,13 @@ test('resume: a study killed (SIGKILL) mid-fold resumes and ends with the same n
 
 test('memory: tfjs tensors and native TensorFlow handles stay flat across epochs, and are all freed after', async () => {
   const { train } = studyData({ dataDirectory: DATA_DIRECTORY, limit: 400 });
-  const before = { tensors: tf.memory().numTensors, handles: liveNativeHandles() };
+  const before = { tensors: tf.memory().numTensors, handles: liveTensorFlowTensors() };
   const counts: string[] = [];
   const { model } = await trainRun({
     variant: 'dropout', protocol: { ...STUDY_PROTOCOL, epochs: 4 }, seed: 1, train, validation: train,
-    onEpochEnd: () => { counts.push(`${tf.memory().numTensors} tensors, ${liveNativeHandles()} handles`); },
+    onEpochEnd: () => { counts.push(`${tf.memory().numTensors} tensors, ${liveTensorFlowTensors()} handles`); },
   });
   disposeModel(model);
   assert.equal(new Set(counts).size, 1, `per epoch: ${counts.join('; ')}`);
-  assert.deepEqual({ tensors: tf.memory().numTensors, handles: liveNativeHandles() }, before);
+  assert.deepEqual({ tensors: tf.memory().numTensors, handles: liveTensorFlowTensors() }, before);
 });

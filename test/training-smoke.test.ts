@@ -1,7 +1,7 @@
 /** One real epoch of LeNet-5 on real Fashion-MNIST images learns far beyond chance (10 %). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs-node';
+import * as tf from '../lib/tensorflow';
 import { loadSplit } from '../lib/fashion-mnist';
 import { STUDY_PROTOCOL, disposeModel, evaluate, trainRun } from '../lib/train';
 import { DATA_DIRECTORY } from './paths';

@@ -4,12 +4,15 @@
  */
 import type { ProgressReporter } from '../progress';
 import { ensureRun } from '../runs';
-import { runDataFor } from '../study';
+import { loadRunData } from '../study';
 import type { WorkerMessage, WorkerTask } from '../workers';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
 }
+
+// A worker whose parent is gone (killed, crashed) stops: its run resumes from its last checkpoint later.
+process.on('disconnect', () => process.exit(1));
 
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2]) as WorkerTask;
@@ -17,10 +20,10 @@ async function main(): Promise<void> {
     update: (status) => send({ kind: 'progress', status }),
     log: (line) => send({ kind: 'log', line }),
   };
-  const record = await ensureRun(task.spec, () => runDataFor(task.spec, task.dataDirectory), {
+  const record = await ensureRun(task.spec, () => loadRunData(task.spec, task.dataDirectory), {
     runsDirectory: task.runsDirectory, reporter,
   });
-  send({ kind: 'done', key: record.key, trainingSeconds: record.trainingSeconds });
+  send({ kind: 'done', key: record.key });
   process.disconnect?.();
 }
 

@@ -1,14 +1,13 @@
 /**
  * `npm run study -- <command> [options]`: the study headless, on the same cache as the notebooks.
  */
-import './one-thread';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { VARIANTS, VariantName } from '../models';
 import { RunRecord } from '../runs';
 import {
   compareWithBaseline, finalTestSpec, KFoldResult, parseVariant, prefetchRuns, runAllKFolds, runFinalTest, runKFold,
-  selectBestTwo, studyOptions, StudyOptions,
+  selectBestTwo, studyOptions, StudyOptions, trainPlan,
 } from '../study';
 import { createProgressReporter } from '../progress';
 import { STUDY_PROTOCOL } from '../train';
@@ -108,16 +107,15 @@ function testSummary(run: RunRecord) {
  * time, and the largest peak memory of a process that trained one of them.
  */
 function protocolTime(runs: RunRecord[]) {
-  // Older records lack startedAt; their start is estimated from the training time.
-  const starts = runs.map((run) => (run.startedAt ? Date.parse(run.startedAt) : Date.parse(run.finishedAt) - run.trainingSeconds * 1000));
+  const starts = runs.map((run) => Date.parse(run.startedAt));
   const ends = runs.map((run) => Date.parse(run.finishedAt));
   const first = Math.min(...starts);
   const last = Math.max(...ends);
-  const peaks = runs.flatMap((run) => (run.peakRssMiB === undefined ? [] : [run.peakRssMiB]));
+
   return {
     runs: runs.length, firstStart: new Date(first).toISOString(), lastEnd: new Date(last).toISOString(),
     wallMinutes: (last - first) / 60000, summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
-    largestPeakRssMiB: peaks.length === runs.length ? Math.max(...peaks) : null,
+    largestPeakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
   };
 }
 
@@ -147,6 +145,7 @@ async function main(): Promise<void> {
     summary.kfold = [kfoldSummary(result)];
     summary.protocolTime = protocolTime(result.runs);
   } else {
+    if (command === 'all') await trainPlan(options);
     const results = await runAllKFolds(options);
     const baseline = results.find((result) => result.variant === 'baseline')!;
     const selection = selectBestTwo(results);

@@ -1,0 +1,60 @@
+/**
+ * What defines one training run, and which images it trains, validates and is tested on. Both are
+ * decided by the spec alone, so the notebooks, the command line and a worker process on another
+ * machine choose the same images for the same run.
+ */
+import type { DataSplit } from './fashion-mnist';
+import { Fold, stratifiedKFold } from './folds';
+import type { VariantName } from './models';
+import type { LabelledImages, TrainingProtocol } from './train';
+
+/** Everything that defines one run (with the data, the arithmetic and the libraries, it makes the cache key). */
+export interface RunSpec {
+  variant: VariantName;
+  protocol: TrainingProtocol;
+  seed: number;
+  /** Which part of the training set trains: fold `index` of `k`, or all of it. */
+  split: { kind: 'fold'; k: number; index: number } | { kind: 'full' };
+  /** Only the first `limit` training (and test) images are used, for quick profiles and tests. */
+  limit: number | null;
+}
+
+export interface RunData {
+  train: LabelledImages;
+  validation: LabelledImages | null;
+  test: LabelledImages | null;
+}
+
+export function describeRun(spec: RunSpec): string {
+  const split = spec.split.kind === 'fold' ? `fold ${spec.split.index + 1}/${spec.split.k}` : 'full training set';
+  const decay = spec.protocol.decay ? ', LR decay' : '';
+  return `${spec.variant} · ${split}${decay}`;
+}
+
+/** A fold's part: the loaded images by reference plus its rows (no copy of the pixels). */
+function subset(split: DataSplit, indices: Int32Array) {
+  return { images: split.images, rows: indices, labels: Uint8Array.from(indices, (index) => split.labels[index]) };
+}
+
+/** Folds per set of labels, k and seed (every fold run of a variant shares its split). */
+const foldsMemo = new WeakMap<Uint8Array, Map<string, Fold[]>>();
+function foldsOf(labels: Uint8Array, k: number, seed: number): Fold[] {
+  if (!foldsMemo.has(labels)) foldsMemo.set(labels, new Map());
+  const byKey = foldsMemo.get(labels)!;
+  const id = `${k}:${seed}`;
+  if (!byKey.has(id)) byKey.set(id, stratifiedKFold(labels, k, seed));
+  return byKey.get(id)!;
+}
+
+/**
+ * The images a run trains on, is validated on and is tested on, chosen from the loaded sets by its
+ * spec alone (so a worker process chooses the same): a fold's parts of the training set, or all of
+ * it with the test set for validation and test.
+ */
+export function runDataFor(spec: RunSpec, data: { train: DataSplit; test: DataSplit }): RunData {
+  const { train, test } = data;
+  if (spec.split.kind === 'full') return { train, validation: test, test };
+  const fold = foldsOf(train.labels, spec.split.k, spec.seed)[spec.split.index];
+  return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
+}
+
