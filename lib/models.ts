@@ -1,56 +1,79 @@
 /**
- * The five LeNet-5 variants of the study, layer by layer as its model tables.
+ * The tfjs model of a variant, built from its description (lib/network.ts), layer by layer as the
+ * original's model tables: the same layer types, output shapes and parameter counts.
  *
  * Every call builds a fresh model (k-fold needs fresh weights per fold). Initial weights are seeded
  * (Glorot-uniform kernels, zero biases: Keras' defaults), so a seed fixes them. The tfjs model holds
  * the architecture and the weights (summaries, checkpoints, the saved models), with standard layers
  * only, so a saved model loads with plain `tf.loadLayersModel`; training runs the same layers
- * natively (lib/native-lenet.ts), from the same design, and draws its dropout masks there.
+ * natively (lib/native-lenet.ts) and draws its dropout masks there.
  */
 import * as tf from './tensorflow';
-import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
+import { INPUT_SHAPE, LEAKY_RELU_ALPHA, Layer, VARIANT_TITLES, VariantName, variantLayers } from './network';
 
-export const VARIANTS = ['baseline', 'relu', 'maxpooling', 'dropout', 'leakyrelu'] as const;
-export type VariantName = (typeof VARIANTS)[number];
-
-/** The seed's display names, as in its tables. */
-export const VARIANT_TITLES: Record<VariantName, string> = {
-  baseline: 'Baseline', relu: 'ReLU', maxpooling: 'MaxPooling', dropout: 'Dropout', leakyrelu: 'LeakyReLU',
-};
-
-/** Adam's learning rate in the study (Keras' default). */
-export const DEFAULT_LEARNING_RATE = 0.001;
-
-/** Keras' LeakyReLU default slope, which the seed keeps. */
-export const LEAKY_RELU_ALPHA = 0.3;
-
-export interface VariantDesign {
-  activation: 'tanh' | 'relu' | 'leakyrelu';
-  pooling: 'average' | 'max';
-  /** Dropout rate after conv1, conv2, conv3, flatten and dense-84 (the seed's table has five). */
-  dropoutRates: [number, number, number, number, number] | null;
-}
-
-const DESIGNS: Record<VariantName, VariantDesign> = {
-  baseline: { activation: 'tanh', pooling: 'average', dropoutRates: null },
-  relu: { activation: 'relu', pooling: 'average', dropoutRates: null },
-  maxpooling: { activation: 'tanh', pooling: 'max', dropoutRates: null },
-  // The seed's text names four dropout layers (three at 0.25, the last at 0.5) but its table shows
-  // five; we follow the table, with the extra one after Flatten at 0.25 like the other early ones.
-  dropout: { activation: 'tanh', pooling: 'average', dropoutRates: [0.25, 0.25, 0.25, 0.25, 0.5] },
-  leakyrelu: { activation: 'leakyrelu', pooling: 'average', dropoutRates: null },
-};
-
-/** What distinguishes a variant: activation, pooling, dropout. @throws on an unknown name. */
-export function variantDesign(variant: VariantName): VariantDesign {
-  const design = DESIGNS[variant];
-  if (!design) throw new Error(`unknown variant "${variant}"; expected one of ${VARIANTS.join(', ')}`);
-  return design;
-}
+export { LEAKY_RELU_ALPHA, VARIANT_TITLES, VARIANTS, variantDesign } from './network';
+export type { VariantDesign, VariantName } from './network';
 
 export interface BuildModelOptions {
   /** Seeds the initial weights. */
   seed: number;
+}
+
+/** Keras-style layer names (conv2d_1, dense_2, …), so a summary reads like the original's tables. */
+function layerNamer(): (kind: string) => string {
+  const counters = new Map<string, number>();
+  return (kind) => {
+    const count = (counters.get(kind) ?? 0) + 1;
+    counters.set(kind, count);
+    return `${kind}_${count}`;
+  };
+}
+
+/**
+ * tfjs layers for the description. As in Keras (and the original's tables), tanh and ReLU sit
+ * inside the convolution or dense layer before them, LeakyReLU is a layer of its own, and the
+ * softmax is the last dense layer's activation.
+ */
+function tfjsLayers(layers: Layer[], seed: number): tf.layers.Layer[] {
+  const nameFor = layerNamer();
+  let layerSeed = seed * 100;
+  const result: tf.layers.Layer[] = [];
+  layers.forEach((layer, index) => {
+    const next = layers[index + 1];
+    const inline: 'softmax' | 'tanh' | 'relu' | 'linear' = next?.kind === 'softmax' ? 'softmax'
+      : next?.kind === 'activation' && next.activation !== 'leakyrelu' ? next.activation : 'linear';
+    const weights = { kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }), biasInitializer: 'zeros' as const, activation: inline };
+    switch (layer.kind) {
+      case 'conv2d':
+        layerSeed += 1;
+        result.push(tf.layers.conv2d({ ...weights, filters: layer.filters, kernelSize: layer.kernelSize, strides: 1, padding: layer.padding,
+          name: nameFor('conv2d'), ...(index === 0 ? { inputShape: INPUT_SHAPE } : {}) }));
+        break;
+      case 'dense':
+        layerSeed += 1;
+        result.push(tf.layers.dense({ ...weights, units: layer.units, name: nameFor('dense') }));
+        break;
+      case 'activation':
+        if (layer.activation === 'leakyrelu') result.push(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: nameFor('leaky_re_lu') }));
+        break;
+      case 'pool': {
+        const pool = { poolSize: layer.size, strides: layer.size };
+        result.push(layer.pooling === 'average'
+          ? tf.layers.averagePooling2d({ ...pool, name: nameFor('average_pooling2d') })
+          : tf.layers.maxPooling2d({ ...pool, name: nameFor('max_pooling2d') }));
+        break;
+      }
+      case 'dropout':
+        result.push(tf.layers.dropout({ rate: layer.rate, name: nameFor('dropout') }));
+        break;
+      case 'flatten':
+        result.push(tf.layers.flatten({ name: nameFor('flatten') }));
+        break;
+      case 'softmax':
+        break;
+    }
+  });
+  return result;
 }
 
 /**
@@ -59,54 +82,7 @@ export interface BuildModelOptions {
  * @throws on an unknown variant name.
  */
 export function buildModel(variant: VariantName, options: BuildModelOptions): tf.LayersModel {
-  const design = variantDesign(variant);
-  const counters = new Map<string, number>();
-  // Keras-style names (conv2d_1, dense_2, …) so the summary reads like the seed's tables.
-  const nameFor = (kind: string) => {
-    const count = (counters.get(kind) ?? 0) + 1;
-    counters.set(kind, count);
-    return `${kind}_${count}`;
-  };
-  let layerSeed = options.seed * 100;
-  const kernelInitializer = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
-  // LeakyReLU is a separate layer in the seed's table; tanh and ReLU sit inside the layer.
-  const inlineActivation = design.activation === 'leakyrelu' ? 'linear' : design.activation;
-
-  const model = tf.sequential({ name: VARIANT_TITLES[variant] });
-  let dropoutIndex = 0;
-  const addActivationAndDropout = () => {
-    if (design.activation === 'leakyrelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: nameFor('leaky_re_lu') }));
-    if (design.dropoutRates) {
-      model.add(tf.layers.dropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
-    }
-  };
-  const pool = () => (design.pooling === 'average'
-    ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2, name: nameFor('average_pooling2d') })
-    : tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: nameFor('max_pooling2d') }));
-  const convolution = (filters: number, padding: 'same' | 'valid', inputShape?: number[]) => tf.layers.conv2d({
-    filters, kernelSize: 5, strides: 1, padding, activation: inlineActivation,
-    kernelInitializer: kernelInitializer(), biasInitializer: 'zeros', name: nameFor('conv2d'),
-    ...(inputShape ? { inputShape } : {}),
-  });
-
-  // 'same' with a 5×5 kernel and stride 1 pads exactly 2 pixels per side: 28×28 → 32×32 → 28×28.
-  model.add(convolution(6, 'same', [IMAGE_SIDE, IMAGE_SIDE, 1]));
-  addActivationAndDropout();
-  model.add(pool());
-  model.add(convolution(16, 'valid'));
-  addActivationAndDropout();
-  model.add(pool());
-  model.add(convolution(120, 'valid'));
-  addActivationAndDropout();
-  model.add(tf.layers.flatten({ name: nameFor('flatten') }));
-  if (design.dropoutRates) {
-    model.add(tf.layers.dropout({ rate: design.dropoutRates[dropoutIndex++], name: nameFor('dropout') }));
-  }
-  model.add(tf.layers.dense({ units: 84, activation: inlineActivation, kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
-  addActivationAndDropout();
-  model.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax', kernelInitializer: kernelInitializer(), name: nameFor('dense') }));
-
-  return model;
+  return tf.sequential({ name: VARIANT_TITLES[variant], layers: tfjsLayers(variantLayers(variant), options.seed) });
 }
 
 /** One row of a Keras-style model summary. */

@@ -1,31 +1,32 @@
 /**
- * A LeNet-5 variant trained natively: forward pass, backward pass and Adam issued as TensorFlow ops
- * (lib/native-ops.ts), with each gradient written out by hand, layer by layer.
+ * A LeNet-5 variant trained natively: the forward pass, the backward pass written out by hand and
+ * Adam, each a TensorFlow op issued straight to tfjs-node's binding (lib/native-ops.ts).
  *
- * Why by hand: tfjs' automatic differentiation builds every gradient from general-purpose ops and
- * runs each op through its engine; at batch 32 that bookkeeping, not arithmetic, filled most of a
- * step. Writing the backward pass of these few layer types out is short (see `forward`), and cuts a
- * step to about 60 TensorFlow ops, each a dedicated gradient kernel. test/native-lenet.test.ts
- * holds it to tfjs' automatic differentiation of the same forward pass.
+ * This is the reference the rest of the project trusts, kept small enough to read in one go
+ * (after llm.c's train_gpt2.c): one block below holds every layer type's forward pass and its
+ * backward pass side by side; the network's forward is the variant's description
+ * (lib/network.ts) read in order, its backward the recorded steps replayed in reverse.
+ * test/native-lenet.test.ts holds it to tfjs' automatic differentiation of the same description.
  *
- * The arithmetic is the seed's (Keras'): the loss is softmax cross-entropy computed from the last
- * layer's logits in one op (Keras does this for a softmax output trained with categorical
+ * Why by hand: tfjs' automatic differentiation builds each gradient from general-purpose ops and
+ * runs every op through its engine; at batch 32 that bookkeeping, not arithmetic, filled most of a
+ * step. TensorFlow has a dedicated kernel for each gradient here (ReluGrad, TanhGrad, BiasAddGrad,
+ * AvgPoolGrad, Conv2DBackpropFilter …) and for Adam's whole update: about 60 ops a step.
+ *
+ * The arithmetic is the original's (Keras'): the loss is softmax cross-entropy from the last
+ * layer's logits in one op (what Keras does for a softmax output trained with categorical
  * cross-entropy), and Adam is TensorFlow's ApplyAdam kernel, the formula of Keras' Adam, with its
  * defaults (β1 0.9, β2 0.999, ε 1e-7).
  *
- * Weights and Adam's moments live in TensorFlow resource variables, updated in place; they are
- * copied out (weightValues, momentValues) at epoch ends for checkpoints and the tfjs model.
+ * Shapes in comments: B = batch, H×W = height × width, C = channels, F = features.
  */
 import * as tf from './tensorflow';
-import { IMAGE_SIDE, NUM_CLASSES } from './idx-files';
-import { LEAKY_RELU_ALPHA, VariantDesign, VariantName, variantDesign } from './models';
-import { Handle, NativeOps, Padding } from './native-ops';
+import { NUM_CLASSES } from './idx-files';
+import { LEAKY_RELU_ALPHA, Layer, networkWeightShapes, PlacedLayer, placedLayers, sizeOf, VariantName } from './network';
+import { Handle, NativeOps } from './native-ops';
 
 /** Keras' Adam defaults. */
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-
-/** Weight shapes in tfjs' order (model.getWeights()): kernel and bias of conv 1-3, dense 1-2. */
-const WEIGHT_SHAPES = [[5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [5, 5, 16, 120], [120], [120, 84], [84], [84, NUM_CLASSES], [NUM_CLASSES]];
 
 /** Per-example outputs of a batch, as tfjs tensors that belong to the caller. */
 export interface BatchOutputs {
@@ -42,14 +43,117 @@ export interface StepSettings {
   dropoutSeed: number;
 }
 
-/** Takes the gradient of a stage's output, returns the gradient of its input (null: not needed). */
+/** Takes the gradient of a layer's output (and frees it); returns the gradient of its input, or null when none is needed. */
 type Backward = (gradient: Handle) => Handle | null;
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** What one layer's forward pass works with: the batch's ops, weights, and the tape of a training pass. */
+interface Pass {
+  ops: NativeOps;
+  batch: number;
+  /** The layer's weights (kernel, bias) read for this batch. */
+  weights: Handle[];
+  /** Training passes record each layer's backward step and its weights' gradients; evaluation passes do not. */
+  training: { dropoutSeed: number; record: (backward: Backward) => void; setGradient: (index: number, gradient: Handle) => void } | null;
+  /** Keeps a forward value until the batch is done. */
+  keep: (handle: Handle) => Handle;
+  /** An int32 shape vector, uploaded once. */
+  shape: (shape: number[]) => Handle;
+  /** The same for [B, ...shape]. */
+  batchShape: (shape: number[]) => Handle;
+}
+
+type LayerPass<K extends Layer['kind']> = (pass: Pass, input: Handle, placed: PlacedLayer & { layer: Extract<Layer, { kind: K }> }) => Handle;
+
+// ---------------------------------------------------------------------------------------------
+// All the layers' forward and backward passes.
+
+/** [B, H, W, C] → [B, H', W', filters]; gradients of kernel and bias, and of the input unless it is the image. */
+const conv2d: LayerPass<'conv2d'> = ({ ops, weights: [kernel, bias], training, keep, shape, batchShape }, input, placed) => {
+  const padding = placed.layer.padding === 'same' ? 'SAME' : 'VALID';
+  const convolved = ops.conv2d(input, kernel, padding);
+  const output = keep(ops.biasAdd(convolved, bias));
+  ops.free(convolved);
+  training?.record((gradient) => {
+    training.setGradient(placed.firstWeight, ops.conv2dFilterGradient(input, shape(placed.weightShapes[0]), gradient, padding));
+    training.setGradient(placed.firstWeight + 1, ops.biasGradient(gradient));
+    // The images need no gradient.
+    return placed.firstWeight === 0 ? null : ops.conv2dInputGradient(batchShape(placed.inputShape), kernel, gradient, padding);
+  });
+  return output;
+};
+
+/** [B, F] → [B, units]. */
+const dense: LayerPass<'dense'> = ({ ops, weights: [kernel, bias], training, keep }, input, placed) => {
+  const multiplied = ops.matMul(input, kernel);
+  const output = keep(ops.biasAdd(multiplied, bias));
+  ops.free(multiplied);
+  training?.record((gradient) => {
+    training.setGradient(placed.firstWeight, ops.matMul(input, gradient, true, false));
+    training.setGradient(placed.firstWeight + 1, ops.biasGradient(gradient));
+    return ops.matMul(gradient, kernel, false, true);
+  });
+  return output;
+};
+
+/** Element-wise; ReLU's and tanh's gradients read the output, LeakyReLU's the input. */
+const activation: LayerPass<'activation'> = ({ ops, training, keep }, input, placed) => {
+  switch (placed.layer.activation) {
+    case 'relu': {
+      const output = keep(ops.relu(input));
+      training?.record((gradient) => ops.reluGradient(gradient, output));
+      return output;
+    }
+    case 'tanh': {
+      const output = keep(ops.tanh(input));
+      training?.record((gradient) => ops.tanhGradient(output, gradient));
+      return output;
+    }
+    case 'leakyrelu': {
+      const output = keep(ops.leakyRelu(input, LEAKY_RELU_ALPHA));
+      training?.record((gradient) => ops.leakyReluGradient(gradient, input, LEAKY_RELU_ALPHA));
+      return output;
+    }
+  }
+};
+
+/** Training: each value kept with probability 1 − rate and scaled by 1/(1 − rate); evaluation: passed through. */
+const dropout: LayerPass<'dropout'> = ({ ops, training, keep, batchShape }, input, placed) => {
+  if (!training) return input;
+  // One seed per batch and dropout layer: a run resumed at an epoch boundary draws the same masks.
+  const mask = keep(ops.dropoutMask(batchShape(placed.inputShape), 1 - placed.layer.rate, [training.dropoutSeed | 0, placed.layer.index]));
+  const output = keep(ops.multiply(input, mask));
+  training.record((gradient) => ops.multiply(gradient, mask));
+  return output;
+};
+
+/** [B, H, W, C] → [B, H/size, W/size, C]. */
+const pool: LayerPass<'pool'> = ({ ops, training, keep, batchShape }, input, placed) => {
+  const { pooling, size } = placed.layer;
+  if (pooling === 'average') {
+    const output = keep(ops.averagePool(input, size));
+    training?.record((gradient) => ops.averagePoolGradient(batchShape(placed.inputShape), gradient, size));
+    return output;
+  }
+  const output = keep(ops.maxPool(input, size));
+  training?.record((gradient) => ops.maxPoolGradient(input, output, gradient, size));
+  return output;
+};
+
+/** [B, 1, 1, C] → [B, C]. */
+const flatten: LayerPass<'flatten'> = ({ ops, training, keep, batchShape }, input, placed) => {
+  const output = keep(ops.reshape(input, batchShape(placed.outputShape)));
+  training?.record((gradient) => ops.reshape(gradient, batchShape(placed.inputShape)));
+  return output;
+};
+
+const LAYER_PASSES: { [K in Layer['kind']]?: LayerPass<K> } = { conv2d, dense, activation, dropout, pool, flatten };
+
+// ---------------------------------------------------------------------------------------------
 
 export class NativeLeNet {
   private readonly ops = new NativeOps();
-  private readonly design: VariantDesign;
+  private readonly layers: PlacedLayer[];
+  private readonly weightShapes: number[][];
   private readonly weights: Handle[];
   private moments: { first: Handle[]; second: Handle[] } | null = null;
   /** Shape vectors and scalars, uploaded once. */
@@ -62,36 +166,24 @@ export class NativeLeNet {
    * @param moments Adam's moments to continue from (same order), or none for a fresh start.
    */
   constructor(variant: VariantName, weights: tf.Tensor[], moments?: { first: tf.Tensor[]; second: tf.Tensor[] }) {
-    this.design = variantDesign(variant);
-    const toVariables = (values: tf.Tensor[]) => values.map((value, index) => {
-      const shape = WEIGHT_SHAPES[index];
-      if (value.size !== size(shape)) throw new Error(`weight ${index}: expected shape [${shape}], got [${value.shape}]`);
-      return this.ops.variable(shape, value.dataSync() as Float32Array);
-    });
-    if (weights.length !== WEIGHT_SHAPES.length) throw new Error(`expected ${WEIGHT_SHAPES.length} weight tensors, got ${weights.length}`);
-    this.weights = toVariables(weights);
-    if (moments) this.moments = { first: toVariables(moments.first), second: toVariables(moments.second) };
+    this.layers = placedLayers(variant);
+    this.weightShapes = networkWeightShapes(variant);
+    this.weights = this.toVariables(weights);
+    if (moments) this.moments = { first: this.toVariables(moments.first), second: this.toVariables(moments.second) };
   }
 
   /** One Adam step on one batch. */
   trainStep(images: tf.Tensor4D, oneHotLabels: tf.Tensor2D, settings: StepSettings): BatchOutputs {
-    const ops = this.ops;
-    const batch = images.shape[0];
-    const gradients: Handle[] = new Array(WEIGHT_SHAPES.length);
-    const tape: Backward[] = [];
-    const logits = this.forward(images, { tape, gradients, dropoutSeed: settings.dropoutSeed });
-    const { losses, gradient } = ops.softmaxCrossEntropy(logits, ops.handleOf(oneHotLabels));
-    const probabilities = ops.softmax(logits);
-    // The loss is the batch mean, so each example's gradient is divided by the batch size.
-    let outputGradient: Handle | null = ops.multiply(gradient, this.scalar(1 / batch));
-    ops.free(gradient);
-    for (let index = tape.length - 1; index >= 0 && outputGradient !== null; index -= 1) outputGradient = tape[index](outputGradient);
-    // Forward values (including the weights read for this step) go before the in-place update, so
-    // TensorFlow need not copy a variable that a read still shares.
-    this.freeTemporaries();
+    const { gradients, probabilities, losses } = this.backward(images, oneHotLabels, settings.dropoutSeed);
     this.applyAdam(gradients, settings);
-    ops.free(...gradients);
-    return this.outputs(probabilities, losses, batch);
+    this.ops.free(...gradients);
+    return this.outputs(probabilities, losses, images.shape[0]);
+  }
+
+  /** The gradients of the batch's mean loss (tfjs' weight order), without a step: for tests. */
+  gradients(images: tf.Tensor4D, oneHotLabels: tf.Tensor2D, dropoutSeed: number): { gradients: tf.Tensor[] } & BatchOutputs {
+    const { gradients, probabilities, losses } = this.backward(images, oneHotLabels, dropoutSeed);
+    return { gradients: gradients.map((gradient, index) => this.ops.toTensor(gradient, this.weightShapes[index])), ...this.outputs(probabilities, losses, images.shape[0]) };
   }
 
   /** Probabilities and losses of a batch, without dropout and without training. */
@@ -124,129 +216,47 @@ export class NativeLeNet {
     this.constants.clear();
   }
 
-  /**
-   * The variant's layers, in the order of the seed's model tables. With a tape, each stage also
-   * records its backward step, which writes its weights' gradients into `gradients`.
-   */
-  private forward(images: tf.Tensor4D, training: { tape: Backward[]; gradients: Handle[]; dropoutSeed: number } | null): Handle {
+  /** Forward with a tape, then the tape in reverse: every weight's gradient of the batch's mean loss. */
+  private backward(images: tf.Tensor4D, oneHotLabels: tf.Tensor2D, dropoutSeed: number) {
     const ops = this.ops;
-    const { design } = this;
+    const gradients: Handle[] = new Array(this.weightShapes.length);
+    const tape: Backward[] = [];
+    const logits = this.forward(images, { dropoutSeed, tape, gradients });
+    const { losses, gradient } = ops.softmaxCrossEntropy(logits, ops.handleOf(oneHotLabels));
+    const probabilities = ops.softmax(logits);
+    // The loss is the batch mean, so each example's gradient is divided by the batch size.
+    let outputGradient: Handle | null = ops.multiply(gradient, this.scalar(1 / images.shape[0]));
+    ops.free(gradient);
+    for (let index = tape.length - 1; index >= 0 && outputGradient !== null; index -= 1) outputGradient = tape[index](outputGradient);
+    // Forward values (including the weights read for this step) go before the in-place update, so
+    // TensorFlow need not copy a variable that a read still shares.
+    this.freeTemporaries();
+    return { gradients, probabilities, losses };
+  }
+
+  /** The description's layers in order; returns the logits (the softmax is taken by the loss and by `outputs`). */
+  private forward(images: tf.Tensor4D, training: { dropoutSeed: number; tape: Backward[]; gradients: Handle[] } | null): Handle {
     const batch = images.shape[0];
-    const weights = this.weights.map((variable) => this.keep(ops.readVariable(variable)));
-    const record = (backward: Backward) => training?.tape.push(backward);
-    let dropoutIndex = 0;
-
-    const convolution = (input: Handle, inputShape: number[], layer: number, padding: Padding): Handle => {
-      const [kernel, bias] = [weights[2 * layer], weights[2 * layer + 1]];
-      const convolved = ops.conv2d(input, kernel, padding);
-      const output = this.keep(ops.biasAdd(convolved, bias));
-      ops.free(convolved);
-      record((gradient) => {
-        training!.gradients[2 * layer + 1] = ops.biasGradient(gradient);
-        training!.gradients[2 * layer] = ops.conv2dFilterGradient(input, this.shape(WEIGHT_SHAPES[2 * layer]), gradient, padding);
-        // The images need no gradient.
-        const inputGradient = layer === 0 ? null : ops.conv2dInputGradient(this.shape(inputShape), kernel, gradient, padding);
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
+    const weights = this.weights.map((variable) => this.keep(this.ops.readVariable(variable)));
+    const pass: Omit<Pass, 'weights'> = {
+      ops: this.ops, batch,
+      training: training && {
+        dropoutSeed: training.dropoutSeed,
+        // Each backward step frees the gradient it was given.
+        record: (backward) => training.tape.push((gradient) => { const input = backward(gradient); this.ops.free(gradient); return input; }),
+        setGradient: (index, gradient) => { training.gradients[index] = gradient; },
+      },
+      keep: (handle) => this.keep(handle),
+      shape: (shape) => this.shape(shape),
+      batchShape: (shape) => this.shape([batch, ...shape]),
     };
-    const dense = (input: Handle, layer: number): Handle => {
-      const [kernel, bias] = [weights[2 * layer], weights[2 * layer + 1]];
-      const multiplied = ops.matMul(input, kernel);
-      const output = this.keep(ops.biasAdd(multiplied, bias));
-      ops.free(multiplied);
-      record((gradient) => {
-        training!.gradients[2 * layer] = ops.matMul(input, gradient, true, false);
-        training!.gradients[2 * layer + 1] = ops.biasGradient(gradient);
-        const inputGradient = ops.matMul(gradient, kernel, false, true);
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
-    };
-    const activation = (input: Handle): Handle => {
-      let output: Handle;
-      let backward: Backward;
-      if (design.activation === 'relu') {
-        output = ops.relu(input);
-        backward = (gradient) => ops.reluGradient(gradient, output);
-      } else if (design.activation === 'tanh') {
-        output = ops.tanh(input);
-        backward = (gradient) => ops.tanhGradient(output, gradient);
-      } else {
-        output = ops.leakyRelu(input, LEAKY_RELU_ALPHA);
-        backward = (gradient) => ops.leakyReluGradient(gradient, input, LEAKY_RELU_ALPHA);
-      }
-      this.keep(output);
-      record((gradient) => {
-        const inputGradient = backward(gradient);
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
-    };
-    const dropout = (input: Handle, shape: number[]): Handle => {
-      const rate = design.dropoutRates![dropoutIndex];
-      const layerIndex = dropoutIndex;
-      dropoutIndex += 1;
-      if (!training) return input; // inference: dropout passes values through
-      const mask = this.keep(ops.dropoutMask(this.shape(shape), 1 - rate, [training.dropoutSeed | 0, layerIndex]));
-      const output = this.keep(ops.multiply(input, mask));
-      record((gradient) => {
-        const inputGradient = ops.multiply(gradient, mask);
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
-    };
-    const activationAndDropout = (input: Handle, shape: number[]) => {
-      const activated = activation(input);
-      return design.dropoutRates ? dropout(activated, shape) : activated;
-    };
-    const pool = (input: Handle, inputShape: number[]): Handle => {
-      if (design.pooling === 'average') {
-        const output = this.keep(ops.averagePool(input));
-        record((gradient) => {
-          const inputGradient = ops.averagePoolGradient(this.shape(inputShape), gradient);
-          ops.free(gradient);
-          return inputGradient;
-        });
-        return output;
-      }
-      const output = this.keep(ops.maxPool(input));
-      record((gradient) => {
-        const inputGradient = ops.maxPoolGradient(input, output, gradient);
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
-    };
-    const reshape = (input: Handle, from: number[], to: number[]): Handle => {
-      const output = this.keep(ops.reshape(input, this.shape(to)));
-      record((gradient) => {
-        const inputGradient = ops.reshape(gradient, this.shape(from));
-        ops.free(gradient);
-        return inputGradient;
-      });
-      return output;
-    };
-
-    // 'SAME' with a 5×5 kernel pads 2 pixels per side: 28×28 → 32×32 → 28×28 (the seed's padding 2).
-    const imageShape = [batch, IMAGE_SIDE, IMAGE_SIDE, 1];
-    let x = convolution(ops.handleOf(images), imageShape, 0, 'SAME');
-    x = activationAndDropout(x, [batch, 28, 28, 6]);
-    x = pool(x, [batch, 28, 28, 6]);
-    x = convolution(x, [batch, 14, 14, 6], 1, 'VALID');
-    x = activationAndDropout(x, [batch, 10, 10, 16]);
-    x = pool(x, [batch, 10, 10, 16]);
-    x = convolution(x, [batch, 5, 5, 16], 2, 'VALID');
-    x = activationAndDropout(x, [batch, 1, 1, 120]);
-    x = reshape(x, [batch, 1, 1, 120], [batch, 120]);
-    if (design.dropoutRates) x = dropout(x, [batch, 120]);
-    x = dense(x, 3);
-    x = activationAndDropout(x, [batch, 84]);
-    return dense(x, 4);
+    let x = this.ops.handleOf(images);
+    for (const placed of this.layers) {
+      const layerPass = LAYER_PASSES[placed.layer.kind] as LayerPass<Layer['kind']> | undefined;
+      if (!layerPass) continue; // the softmax
+      x = layerPass({ ...pass, weights: weights.slice(placed.firstWeight, placed.firstWeight + placed.weightShapes.length) }, x, placed);
+    }
+    return x;
   }
 
   private applyAdam(gradients: Handle[], settings: StepSettings): void {
@@ -258,8 +268,17 @@ export class NativeLeNet {
     ops.free(...powers);
   }
 
+  private toVariables(values: tf.Tensor[]): Handle[] {
+    if (values.length !== this.weightShapes.length) throw new Error(`expected ${this.weightShapes.length} weight tensors, got ${values.length}`);
+    return values.map((value, index) => {
+      const shape = this.weightShapes[index];
+      if (value.size !== sizeOf(shape)) throw new Error(`weight ${index}: expected shape [${shape}], got [${value.shape}]`);
+      return this.ops.variable(shape, value.dataSync() as Float32Array);
+    });
+  }
+
   private ensureMoments(): { first: Handle[]; second: Handle[] } {
-    const zeros = () => WEIGHT_SHAPES.map((shape) => this.ops.variable(shape, new Float32Array(size(shape))));
+    const zeros = () => this.weightShapes.map((shape) => this.ops.variable(shape, new Float32Array(sizeOf(shape))));
     this.moments ??= { first: zeros(), second: zeros() };
     return this.moments;
   }
@@ -272,7 +291,7 @@ export class NativeLeNet {
   }
 
   private read(variables: Handle[]): tf.Tensor[] {
-    return variables.map((variable, index) => this.ops.toTensor(this.ops.readVariable(variable), WEIGHT_SHAPES[index]));
+    return variables.map((variable, index) => this.ops.toTensor(this.ops.readVariable(variable), this.weightShapes[index]));
   }
 
   private keep(handle: Handle): Handle {

@@ -109,7 +109,6 @@ export class NativeOps {
   private readonly float: OpAttribute;
   private readonly channelsLast: OpAttribute;
   private readonly unitStrides: OpAttribute[];
-  private readonly pool2x2: OpAttribute[];
 
   constructor() {
     this.backend = nativeBackend();
@@ -123,12 +122,6 @@ export class NativeOps {
       { name: 'use_cudnn_on_gpu', type: b.TF_ATTR_BOOL, value: true },
       { name: 'explicit_paddings', type: b.TF_ATTR_INT, value: [] },
       this.channelsLast,
-    ];
-    this.pool2x2 = [
-      this.float, this.channelsLast,
-      { name: 'ksize', type: b.TF_ATTR_INT, value: [1, 2, 2, 1] },
-      { name: 'strides', type: b.TF_ATTR_INT, value: [1, 2, 2, 1] },
-      { name: 'padding', type: b.TF_ATTR_STRING, value: 'VALID' },
     ];
   }
 
@@ -228,20 +221,30 @@ export class NativeOps {
     return this.run('LeakyReluGrad', [this.float, { name: 'alpha', type: this.binding.TF_ATTR_FLOAT, value: alpha }], [gradient, input]);
   }
 
-  averagePool(input: Handle): Handle {
-    return this.run('AvgPool', this.pool2x2, [input]);
+  /** Attributes of a `size`×`size` pooling window with stride `size` (non-overlapping). */
+  private pooling(size: number): OpAttribute[] {
+    return [
+      this.float, this.channelsLast,
+      { name: 'ksize', type: this.binding.TF_ATTR_INT, value: [1, size, size, 1] },
+      { name: 'strides', type: this.binding.TF_ATTR_INT, value: [1, size, size, 1] },
+      { name: 'padding', type: this.binding.TF_ATTR_STRING, value: 'VALID' },
+    ];
   }
 
-  averagePoolGradient(inputShape: Handle, gradient: Handle): Handle {
-    return this.run('AvgPoolGrad', this.pool2x2, [inputShape, gradient]);
+  averagePool(input: Handle, size: number): Handle {
+    return this.run('AvgPool', this.pooling(size), [input]);
   }
 
-  maxPool(input: Handle): Handle {
-    return this.run('MaxPool', this.pool2x2, [input]);
+  averagePoolGradient(inputShape: Handle, gradient: Handle, size: number): Handle {
+    return this.run('AvgPoolGrad', this.pooling(size), [inputShape, gradient]);
   }
 
-  maxPoolGradient(input: Handle, output: Handle, gradient: Handle): Handle {
-    return this.run('MaxPoolGrad', this.pool2x2, [input, output, gradient]);
+  maxPool(input: Handle, size: number): Handle {
+    return this.run('MaxPool', this.pooling(size), [input]);
+  }
+
+  maxPoolGradient(input: Handle, output: Handle, gradient: Handle, size: number): Handle {
+    return this.run('MaxPoolGrad', this.pooling(size), [input, output, gradient]);
   }
 
   multiply(a: Handle, b: Handle): Handle {

@@ -1,32 +1,12 @@
 /**
  * What every notebook does first: say which versions and which backend run it, and which study
  * profile it reproduces.
- *
- * Profiles (environment variable STUDY_PROFILE):
- *   full (default)  the seed's protocol on all 60,000 + 10,000 images; read from the committed run
- *                   cache in runs/, so re-executing costs seconds; anything missing is trained
- *   fast            the first 2,000 training and test images, 2 epochs: a quick end-to-end check (CI)
+ * Profiles: lib/profiles.ts (STUDY_PROFILE).
  */
 import * as tf from './tensorflow';
 import { showTable } from './tables';
-import { studyOptions, StudyOptions } from './study';
-import { STUDY_PROTOCOL } from './train';
-
-export type Profile = 'full' | 'fast';
-
-export function currentProfile(): Profile {
-  const profile = process.env.STUDY_PROFILE ?? 'full';
-  if (profile !== 'full' && profile !== 'fast') {
-    throw new Error(`STUDY_PROFILE must be "full" or "fast", got "${profile}"`);
-  }
-  return profile;
-}
-
-export function profileOptions(profile: Profile = currentProfile()): StudyOptions {
-  return profile === 'fast'
-    ? studyOptions({ limit: 2000, protocol: { ...STUDY_PROTOCOL, epochs: 2 } })
-    : studyOptions();
-}
+import { currentProfile, profileOptions } from './profiles';
+import type { StudyOptions } from './study';
 
 /** Shows versions, backend and profile; returns the study options of the profile. */
 export function setUpNotebook(): StudyOptions {

@@ -58,3 +58,39 @@ export function runDataFor(spec: RunSpec, data: { train: DataSplit; test: DataSp
   return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
 }
 
+
+/** A spec given from outside (`study run`) that is not a valid run: the message says which field. */
+export class SpecError extends Error {
+  constructor(problem: string) {
+    super(`not a valid run spec: ${problem} (a spec is one line of \`study plan\`)`);
+    this.name = 'SpecError';
+  }
+}
+
+const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
+
+/** Reads a JSON run spec and checks every field. @throws SpecError */
+export function parseSpec(text: string, variants: readonly string[]): RunSpec {
+  let spec: RunSpec;
+  try {
+    spec = JSON.parse(text) as RunSpec;
+  } catch (error) {
+    throw new SpecError(`not JSON (${(error as Error).message})`);
+  }
+  const problems: string[] = [];
+  if (!spec || typeof spec !== 'object') throw new SpecError('not an object');
+  if (!variants.includes(spec.variant)) problems.push(`variant must be one of ${variants.join(', ')}`);
+  const protocol = spec.protocol ?? ({} as TrainingProtocol);
+  if (!isInteger(protocol.epochs, 1)) problems.push('protocol.epochs must be an integer ≥ 1');
+  if (!isInteger(protocol.batchSize, 1)) problems.push('protocol.batchSize must be an integer ≥ 1');
+  if (!(typeof protocol.learningRate === 'number' && protocol.learningRate > 0)) problems.push('protocol.learningRate must be > 0');
+  const decay = protocol.decay;
+  if (decay !== null && !(decay && typeof decay.factor === 'number' && isInteger(decay.everyEpochs, 1))) problems.push('protocol.decay must be null or { factor, everyEpochs }');
+  if (!isInteger(spec.seed, 0)) problems.push('seed must be an integer ≥ 0');
+  const split = spec.split;
+  const foldOk = split?.kind === 'fold' && isInteger(split.k, 2) && isInteger(split.index, 0) && split.index < split.k;
+  if (!(foldOk || split?.kind === 'full')) problems.push('split must be { kind: "full" } or { kind: "fold", k ≥ 2, 0 ≤ index < k }');
+  if (!(spec.limit === null || isInteger(spec.limit, 10))) problems.push('limit must be null or an integer ≥ 10');
+  if (problems.length > 0) throw new SpecError(problems.join('; '));
+  return spec;
+}

@@ -19,6 +19,7 @@ import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { RunEnvironment, runEnvironment } from './environment';
 import { CLASS_NAMES, IMAGE_SIDE, NUM_CLASSES } from './fashion-mnist';
 import { ConfusionMatrix, confusionMatrix, EpochMetrics, perClassMetrics, PerClassMetrics } from './metrics';
+import { faultPoint } from './faults';
 import { buildModel } from './models';
 import { DEFAULT_RUNS_DIRECTORY } from './paths';
 import { ProgressReporter, silentReporter } from './progress';
@@ -164,6 +165,7 @@ async function trainAndStore(spec: RunSpec, key: string, folder: string, sets: R
       reportEpoch(label, spec, record, reporter);
       assertFiniteLoss(label, record);
       await saveCheckpoint(folder, state);
+      faultPoint('checkpoint-written', record.epoch);
       context.heartbeat();
     },
   }).finally(() => {
@@ -255,6 +257,7 @@ async function saveCheckpoint(folder: string, state: RunState): Promise<void> {
   const epoch = state.history.length;
   await writeFolderAtomically(join(folder, `epoch-${pad(epoch)}`), async (checkpoint) => {
     await saveModel(state.model, checkpoint);
+    faultPoint('checkpoint-half-written', epoch);
     const optimizer = optimizerFiles(state.optimizerWeights);
     writeFileAtomically(join(checkpoint, 'optimizer.json'), optimizer.manifest);
     writeFileAtomically(join(checkpoint, 'optimizer.bin'), optimizer.values);

@@ -236,12 +236,6 @@ export function compareWithBaseline(variant: KFoldResult, baseline: KFoldResult)
   return pairedTTest(accuracies(variant), accuracies(baseline));
 }
 
-export function parseVariant(name: string): VariantName {
-  if (!(VARIANTS as readonly string[]).includes(name)) {
-    throw new Error(`unknown variant "${name}"; expected one of ${VARIANTS.join(', ')}`);
-  }
-  return name as VariantName;
-}
 
 /** The k-fold results of all five variants, in the study's order (all missing folds in parallel when workers > 1). */
 export async function runAllKFolds(options: StudyOptions): Promise<KFoldResult[]> {

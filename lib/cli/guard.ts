@@ -1,0 +1,59 @@
+/**
+ * What every command line of the project checks first, and how it reports an expected failure:
+ * one line `<program>: <what happened, what to do>` and a non-zero exit, never a stack trace.
+ * (Stack traces are kept for what is not expected: a bug.)
+ */
+import { DataFileError } from '../idx-files';
+
+/** tfjs-node 4.22's native binding builds and runs on Node.js 20 to 22 (N-API 8; it breaks on 23+). */
+export const SUPPORTED_NODE = { lowest: 20, highest: 22 };
+
+/** What is wrong with this Node.js for the project, or null. */
+export function nodeVersionProblem(version = process.versions.node): string | null {
+  const major = Number(version.split('.')[0]);
+  if (major >= SUPPORTED_NODE.lowest && major <= SUPPORTED_NODE.highest) return null;
+  return `Node.js ${version} is not supported: tfjs-node 4.22 needs Node.js ${SUPPORTED_NODE.lowest} to ${SUPPORTED_NODE.highest} ` +
+    `(install Node.js ${SUPPORTED_NODE.highest}, e.g. with nvm, and run make again)`;
+}
+
+/** Errors the user can act on, by class name (checked by name so this module loads no TensorFlow). */
+const EXPECTED_ERRORS = new Set([
+  'UsageError', 'SettingsError', 'ProfileError', 'DataFileError', 'WorkerPoolError', 'CorruptRunError', 'DivergedRunError',
+  'NativeInternalsError', 'FoldError', 'SpecError', 'OutputFileError',
+]);
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device', EACCES: 'permission denied', EPERM: 'operation not permitted',
+  EROFS: 'read-only file system', ENOTDIR: 'a part of the path is not a folder', EISDIR: 'is a folder',
+  ENOENT: 'no such file or folder', EDQUOT: 'disk quota exceeded', EMFILE: 'too many open files',
+};
+
+/** The one-line message of an expected error, or null for an unexpected one (a bug). */
+export function expectedErrorMessage(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  if (error instanceof DataFileError) return `${error.message} (run \`make data\` to fetch and verify the data files)`;
+  if (EXPECTED_ERRORS.has(error.name)) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  const path = (error as NodeJS.ErrnoException).path;
+  if (code && ERRNO_TEXT[code]) return `${path ? `${path}: ` : ''}${ERRNO_TEXT[code]} (${error.message.split('\n')[0]})`;
+  return null;
+}
+
+/**
+ * Runs a command line's main function: Node's version first, then `main`; an expected error ends
+ * in one line and exit code 1 (`usageExitCode` for a usage error).
+ */
+export function runCommandLine(program: string, main: () => Promise<void>, usageExitCode = 2): void {
+  const problem = nodeVersionProblem();
+  if (problem) {
+    console.error(`${program}: ${problem}`);
+    process.exitCode = 1;
+    return;
+  }
+  main().catch((error: unknown) => {
+    const message = expectedErrorMessage(error);
+    if (message === null) throw error;
+    console.error(`${program}: ${message}`);
+    process.exitCode = (error as Error).name === 'UsageError' ? usageExitCode : 1;
+  });
+}

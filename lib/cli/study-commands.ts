@@ -1,0 +1,117 @@
+/**
+ * The commands of `npm run study` (lib/cli/study.ts reads the command line).
+ */
+import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { VARIANTS } from '../network';
+import { parseProfile, profileOptions } from '../profiles';
+import { createProgressReporter } from '../progress';
+import { CorruptRunError, writeFileAtomically } from '../run-files';
+import { parseSpec, RunSpec } from '../run-spec';
+import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../runs';
+import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study';
+import { currentProfile } from '../profiles';
+import { kfoldSummary, studySummary } from '../results';
+import type { Request } from './study';
+
+/** The JSON output cannot be written: said before any training starts. */
+class OutputFileError extends Error {
+  constructor(path: string, problem: string) {
+    super(`cannot write --json ${path}: ${problem}; choose another file or fix its folder's permissions (nothing was trained)`);
+    this.name = 'OutputFileError';
+  }
+}
+
+/** Checks that `path` can be created or replaced, before hours of training depend on it. */
+function checkWritable(path: string): void {
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new OutputFileError(path, `its folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new OutputFileError(path, `${folder} is not a folder`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputFileError(path, 'it is a folder');
+  try {
+    accessSync(folder, constants.W_OK);
+    if (existsSync(path)) accessSync(path, constants.W_OK);
+  } catch {
+    throw new OutputFileError(path, 'permission denied');
+  }
+}
+
+/** Worker processes: as asked, but no more than CPU cores unless told to oversubscribe. */
+export function workerCount(requested: number, oversubscribe: boolean, cores = cpus().length): number {
+  return oversubscribe ? requested : Math.max(1, Math.min(requested, cores));
+}
+
+function optionsFor(request: Request): StudyOptions {
+  const profile = request.profile === null ? currentProfile() : parseProfile(request.profile, '--profile');
+  const base = profileOptions(profile);
+  return {
+    ...base,
+    protocol: { ...base.protocol, epochs: request.epochs ?? base.protocol.epochs },
+    k: request.k ?? base.k,
+    seed: request.seed ?? base.seed,
+    limit: request.limit ?? base.limit,
+    dataDirectory: request.dataDirectory ?? base.dataDirectory,
+    runsDirectory: request.runsDirectory ?? DEFAULT_RUNS_DIRECTORY,
+    workers: workerCount(request.workers, request.oversubscribe),
+    reporter: createProgressReporter(),
+  };
+}
+
+/** `plan`: the runs the cache lacks, one JSON spec per line. */
+async function plan(options: StudyOptions): Promise<void> {
+  const { specs, complete } = await studyPlan(options);
+  const missing = [];
+  for (const spec of specs) if (!(await cachedRun(spec, options.runsDirectory))) missing.push(spec);
+  for (const spec of missing) console.log(JSON.stringify(spec));
+  options.reporter!.log(`${missing.length} of ${specs.length} runs missing` +
+    (complete ? '' : '; the final retrainings follow once the cross-validation above is in the cache (run plan again then)'));
+}
+
+/** `run`: one spec, trained into the cache (or read from it). */
+async function runOne(text: string, options: StudyOptions): Promise<void> {
+  const spec: RunSpec = parseSpec(text, VARIANTS);
+  const record = await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter: options.reporter });
+  console.log(JSON.stringify({ key: record.key, variant: spec.variant, final: record.history[record.history.length - 1] }));
+}
+
+/** `repair`: damaged runs set aside (the plan's, or one spec's), so that the next call retrains them. */
+async function repair(options: StudyOptions, specText: string | null): Promise<void> {
+  const specs = specText ? [parseSpec(specText, VARIANTS)] : (await studyPlan(options)).specs;
+  let damaged = 0;
+  for (const spec of specs) {
+    try {
+      await cachedRun(spec, options.runsDirectory);
+    } catch (error) {
+      if (!(error instanceof CorruptRunError)) throw error;
+      const { folder } = await runLocation(spec, options.runsDirectory);
+      const aside = `${folder}.damaged-${Date.now()}`;
+      renameSync(folder, aside);
+      damaged += 1;
+      options.reporter!.log(`${error.message}: set aside as ${aside}`);
+    }
+  }
+  options.reporter!.log(`${damaged} damaged run(s) set aside; the next call (study all or run, or a notebook) retrains them`);
+}
+
+export async function runRequest(request: Request): Promise<void> {
+  const options = optionsFor(request);
+  if (request.json) checkWritable(request.json);
+  let summary: unknown;
+  switch (request.command) {
+    case 'plan': return plan(options);
+    case 'run': return runOne(request.spec!, options);
+    case 'repair': return repair(options, request.spec);
+    case 'kfold': {
+      const result = await runKFold(request.variant as (typeof VARIANTS)[number], options);
+      summary = { command: 'kfold', kfold: [kfoldSummary(result)] };
+      break;
+    }
+    default:
+      if (request.command === 'all') await trainPlan(options);
+      summary = await studySummary(options, { decay: request.command !== 'select' });
+  }
+  const text = JSON.stringify(summary, null, 2);
+  console.log(text);
+  if (request.json) writeFileAtomically(request.json, `${text}\n`);
+}
