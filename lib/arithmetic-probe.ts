@@ -13,10 +13,12 @@
  *   training (initial weights, weight updates, training and validation losses), compared within a
  *   tolerance far above floating-point noise between CPUs and far below any change of arithmetic.
  *
- * `lib/arithmetic.lock.json` holds the values the committed runs were trained with, and a
- * fingerprint that names them. When the probe matches the lock, the fingerprint goes into every run
- * key; when it does not (a change of arithmetic), the key takes a fingerprint of the new values, so
- * every run retrains. `node dist/lib/cli/arithmetic.js` checks or rewrites the lock.
+ * `lib/arithmetic.lock.json` holds the values the committed runs were trained with, and per variant
+ * a fingerprint that names them. Where the probe matches the lock, the variant's fingerprint goes
+ * into its run keys; where it does not (a change of arithmetic), its keys take a fingerprint of the
+ * new values, so exactly the runs whose numbers could change retrain: a change of the data split
+ * (an exact part) all of them, a change of LeakyReLU's gradient only LeakyReLU's.
+ * `node dist/lib/cli/arithmetic.js` checks or rewrites the lock.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,8 +52,8 @@ export interface ProbeResult {
 }
 
 export interface ArithmeticLock extends ProbeResult {
-  /** Names the arithmetic of the committed runs; part of every run key. */
-  fingerprint: string;
+  /** Per variant, names the arithmetic its committed runs were trained with; part of each of its run keys. */
+  fingerprints: Record<VariantName, string>;
 }
 
 const PROBE_SEED = 3;
@@ -194,6 +196,12 @@ export function probeDifferences(probe: ProbeResult, lock: ProbeResult): string[
   return differences;
 }
 
+/** The probe's parts that decide a variant's runs: every exact part, and that variant's training. */
+export function partsFor(probe: ProbeResult, variant: VariantName): ProbeResult {
+  const approximate = Object.fromEntries(Object.entries(probe.approximate).filter(([name]) => name.startsWith(`${variant}/`)));
+  return { exact: probe.exact, approximate };
+}
+
 /** A fingerprint of probe values themselves (rounded to 4 significant digits: noise-level digits do not count). */
 export function fingerprintOf(probe: ProbeResult): string {
   const rounded = Object.fromEntries(Object.entries(probe.approximate).map(([name, values]) => [name, values.map(({ value }) => Number(value.toPrecision(4)))]));
@@ -205,24 +213,31 @@ export function readLock(path = ARITHMETIC_LOCK): ArithmeticLock | null {
 }
 
 export interface ArithmeticCheck {
-  fingerprint: string;
-  /** Where the probe differs from the lock; empty when it matches. */
-  differences: string[];
+  /** Per variant: the lock's fingerprint where the probe matches it, else one of the probe's own values. */
+  fingerprints: Record<VariantName, string>;
+  /** Per variant: where the probe differs from the lock (empty when it matches). */
+  differences: Record<VariantName, string[]>;
   probe: ProbeResult;
+}
+
+/** The probe against a lock, variant by variant: a change that touches one variant's arithmetic retrains only its runs. */
+export function compareWithLock(probe: ProbeResult, lock: ArithmeticLock | null): ArithmeticCheck {
+  const entries = VARIANTS.map((variant) => {
+    const differences = lock ? probeDifferences(partsFor(probe, variant), partsFor(lock, variant)) : ['no lock file'];
+    const fingerprint = differences.length === 0 ? lock!.fingerprints[variant] : fingerprintOf(partsFor(probe, variant));
+    return { variant, differences, fingerprint };
+  });
+  return {
+    fingerprints: Object.fromEntries(entries.map(({ variant, fingerprint }) => [variant, fingerprint])) as Record<VariantName, string>,
+    differences: Object.fromEntries(entries.map(({ variant, differences }) => [variant, differences])) as Record<VariantName, string[]>,
+    probe,
+  };
 }
 
 let checkMemo: Promise<ArithmeticCheck> | null = null;
 
-/**
- * The fingerprint of the arithmetic this process trains with: the lock's when the probe matches
- * it, else one of the probe's own values. Computed once per process.
- */
+/** The probe of this process's arithmetic against the lock (computed once per process). */
 export function checkArithmetic(): Promise<ArithmeticCheck> {
-  checkMemo ??= (async () => {
-    const probe = await probeArithmetic();
-    const lock = readLock();
-    const differences = lock ? probeDifferences(probe, lock) : ['no lock file'];
-    return { fingerprint: differences.length === 0 ? lock!.fingerprint : fingerprintOf(probe), differences, probe };
-  })();
+  checkMemo ??= probeArithmetic().then((probe) => compareWithLock(probe, readLock()));
   return checkMemo;
 }

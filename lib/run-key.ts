@@ -30,22 +30,15 @@ export function specIdentity(spec: RunSpec): unknown[] {
   ];
 }
 
-/** Everything but the spec, the same for every run of this process. */
-async function sharedIdentity(): Promise<unknown[]> {
-  const { tfjsNode, tensorflow } = libraryVersions();
-  return [
-    dataFingerprint(),
-    (await checkArithmetic()).fingerprint,
-    [tfjsNode, tensorflow],
-    [SETTINGS.oneDNN, SETTINGS.intraOpThreads, SETTINGS.interOpThreads],
-  ];
-}
-
-let sharedMemo: Promise<unknown[]> | null = null;
-
 /** The run's key: 16 hex digits of SHA-256 over its declared inputs. */
 export async function runKey(spec: RunSpec): Promise<string> {
-  sharedMemo ??= sharedIdentity();
-  const identity = JSON.stringify([specIdentity(spec), ...(await sharedMemo)]);
+  const { tfjsNode, tensorflow } = libraryVersions();
+  const identity = JSON.stringify([
+    specIdentity(spec),
+    dataFingerprint(),
+    (await checkArithmetic()).fingerprints[spec.variant],
+    [tfjsNode, tensorflow],
+    [SETTINGS.oneDNN, SETTINGS.intraOpThreads, SETTINGS.interOpThreads],
+  ]);
   return createHash('sha256').update(identity).digest('hex').slice(0, 16);
 }

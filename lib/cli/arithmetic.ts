@@ -3,35 +3,40 @@
  * (lib/arithmetic-probe.ts) and compares it with lib/arithmetic.lock.json.
  *
  *   (no option)          prints the comparison; exits 1 when the probe differs from the lock
- *   --write              writes the probe into the lock with a new fingerprint: every run key
- *                        changes, so every run retrains (for a deliberate change of arithmetic)
- *   --keep-fingerprint   with --write: keeps the lock's fingerprint (for a change of the probe
- *                        itself, when the arithmetic of the runs did not change)
+ *   --write              writes the probe into the lock; each variant whose arithmetic differs
+ *                        gets a new fingerprint, so its run keys change and its runs retrain
+ *                        (for a deliberate change of arithmetic)
+ *   --keep-fingerprint   with --write: keeps every fingerprint (for a change of the probe itself,
+ *                        when the arithmetic of the runs did not change)
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, readLock } from '../arithmetic-probe';
+import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, readLock } from '../arithmetic-probe';
+import { VARIANTS } from '../network';
 
 async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const keep = process.argv.includes('--keep-fingerprint');
   const check = await checkArithmetic();
   const lockName = relative(process.cwd(), ARITHMETIC_LOCK);
+  const changed = VARIANTS.filter((variant) => check.differences[variant].length > 0);
   if (!write) {
-    if (check.differences.length === 0) {
-      console.log(`arithmetic: the probe matches ${lockName} (fingerprint ${check.fingerprint})`);
+    if (changed.length === 0) {
+      console.log(`arithmetic: the probe matches ${lockName}`);
       return;
     }
-    console.error(`arithmetic: the probe differs from ${lockName}:\n  ${check.differences.join('\n  ')}\n` +
-      `Every run key changes (fingerprint ${check.fingerprint}). If the arithmetic was changed on purpose, run with --write and retrain.`);
+    for (const variant of changed) console.error(`arithmetic: ${variant} differs from ${lockName}:\n  ${check.differences[variant].join('\n  ')}`);
+    console.error(`The run keys of ${changed.join(', ')} change. If the arithmetic was changed on purpose, run with --write and retrain.`);
     process.exitCode = 1;
     return;
   }
   const previous = readLock();
-  const fingerprint = keep && previous ? previous.fingerprint : fingerprintOf(check.probe);
-  const lock: ArithmeticLock = { fingerprint, ...check.probe };
+  // Unchanged variants keep their fingerprint (and their runs); changed ones get the probe's, unless told to keep it.
+  const fingerprints = Object.fromEntries(VARIANTS.map((variant) => [variant,
+    previous && (keep || !changed.includes(variant)) ? previous.fingerprints[variant] : fingerprintOf(partsFor(check.probe, variant))]));
+  const lock: ArithmeticLock = { fingerprints: fingerprints as ArithmeticLock['fingerprints'], ...check.probe };
   writeFileSync(ARITHMETIC_LOCK, `${JSON.stringify(lock, null, 1)}\n`);
-  console.log(`arithmetic: wrote ${lockName} (fingerprint ${fingerprint}${keep ? ', kept' : ''})`);
+  console.log(`arithmetic: wrote ${lockName}; ${keep || changed.length === 0 ? 'no run key changed' : `the run keys of ${changed.join(', ')} changed`}`);
 }
 
 void main();
