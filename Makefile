@@ -1,4 +1,5 @@
-# The whole project in make targets. On a fresh Debian/Ubuntu machine with Node 20 and Python 3:
+# The whole project in make targets (`make help` lists them). On a fresh Debian/Ubuntu machine with
+# Node.js 20-22 and Python 3:
 #   make figures   set everything up, execute every notebook, regenerate figures/
 #   make test      set everything up, run the tests
 SHELL := /bin/bash
@@ -7,39 +8,60 @@ VENV := .venv
 JUPYTER := $(VENV)/bin/jupyter
 BINDING := node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node
 KERNEL := $(VENV)/share/jupyter/kernels/tslab/kernel.json
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# Every notebook by default; one or more with `make figures NOTEBOOKS=notebooks/04-relu.ipynb`.
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# The TensorFlow settings that change numbers or speed, pinned for everything make runs (lib/tensorflow
+# pins the same when they are unset, for the notebooks' kernel and the command line): oneDNN on
+# whatever the CPU, one intra- and one inter-op thread. Every committed run was trained with them.
+export TF_ENABLE_ONEDNN_OPTS ?= 1
+export TF_NUM_INTRAOP_THREADS ?= 1
+export TF_NUM_INTEROP_THREADS ?= 1
 # Quiet TensorFlow's start-up log (warnings and errors still show).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
-# One intra-op thread trains faster at batch 32 on small machines (make bench measures it), and every
-# committed run was trained with it: the thread count shows in the last digits of ReLU runs.
-export TF_NUM_INTRAOP_THREADS ?= 1
 
-.PHONY: setup system build native data kernel test figures check-figures report study retrain bench bench-keras-protocol clean
-.DEFAULT_GOAL := figures
+.PHONY: help setup system node compiled build native data kernel test figures check-figures report study retrain bench \
+	bench-keras-protocol lab tensorboard clean
+.DEFAULT_GOAL := help
 
-setup: system build native data kernel
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 28
 
-system:
+setup: node system build native data kernel ## everything below, each step skipped when done
+
+system: ## Debian packages: chromium, fonts-open-sans, fontconfig, dataset-fashion-mnist
 	@bash scripts/install-system-packages.sh
 
+node: ## fails early, with what to do, outside the supported Node.js range (20-22)
+	@node -e 'const m = Number(process.versions.node.split(".")[0]); if (m < 20 || m > 22) { console.error(`make: Node.js $${process.versions.node} is not supported: tfjs-node 4.22 needs Node.js 20 to 22 (install Node.js 22, e.g. with nvm)`); process.exit(1); }'
+
 node_modules/.package-lock.json: package.json package-lock.json
+	@$(MAKE) --no-print-directory node
 	npm ci --no-audit --no-fund
 	@touch $@
 
 # From scratch: a compiled file whose source was deleted would otherwise linger in dist/ (and a
 # stale test would still run).
-build: node_modules/.package-lock.json
+build: node_modules/.package-lock.json ## compile lib/, test/, bench/ into dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
+	@touch dist/.compiled
+
+# What `npm run study` needs before it starts: dist/ up to date with the sources (no full set-up).
+SOURCES := $(shell find lib test bench -name '*.ts' 2>/dev/null) tsconfig.json
+dist/.compiled: $(SOURCES) node_modules/.package-lock.json
+	npx tsc -p tsconfig.json
+	@touch $@
+
+compiled: dist/.compiled
 
 $(BINDING): node_modules/.package-lock.json
 	$(MAKE) build
 	bash scripts/provision-tensorflow.sh
 
-native: $(BINDING)
+native: $(BINDING) ## libtensorflow and tfjs-node's binding, verified
 	@node dist/lib/cli/check-backend.js
 
-data: build
+data: build ## the four Fashion-MNIST files in data/, verified
 	node dist/lib/cli/data.js
 
 $(VENV)/.installed: requirements.txt
@@ -49,21 +71,21 @@ $(VENV)/.installed: requirements.txt
 
 $(KERNEL): $(VENV)/.installed node_modules/.package-lock.json
 	node_modules/.bin/tslab install --python=$(VENV)/bin/python --sys-prefix --binary="$(CURDIR)/node_modules/.bin/tslab"
-	@# Notebooks opened in Jupyter train (on a cache miss) with one TensorFlow thread, like every
-	@# committed run: the thread count shows in the last digits of ReLU runs (README, Performance).
+	@# Notebooks opened in Jupyter train (on a cache miss) with the pinned TensorFlow settings.
 	$(VENV)/bin/python -c "import json, sys; p = sys.argv[1]; k = json.load(open(p)); \
-	  k['env'] = {'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1', 'TF_CPP_MIN_LOG_LEVEL': '2'}; \
+	  k['env'] = {'TF_ENABLE_ONEDNN_OPTS': '1', 'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1', 'TF_CPP_MIN_LOG_LEVEL': '2'}; \
 	  json.dump(k, open(p, 'w'), indent=1)" $@
 
-kernel: $(KERNEL)
+kernel: $(KERNEL) ## JupyterLab and the tslab kernel in .venv/
 
-test: setup
+test: setup ## set everything up, run the tests (what CI runs)
 	node --test --test-concurrency=1 dist/test/*.test.js
 
-# Executes every notebook in order (from its own folder, through the tslab kernel), writes it back
-# with its outputs and regenerates figures/. Reads the committed run cache (runs/); whatever is
-# missing from it is trained first, with progress in the notebook.
-figures: setup
+# Executes the notebooks in order (from their own folder, through the tslab kernel), writes them back
+# with their outputs and regenerates figures/. Whatever the committed run cache (runs/) lacks is
+# trained first, headless, with the worker pool and terminal progress; then every notebook reads it.
+figures: setup ## train what runs/ lacks, then execute the notebooks and regenerate figures/
+	node dist/lib/cli/study.js all --workers 2 > /dev/null
 	@for notebook in $(NOTEBOOKS); do \
 	  echo "executing $$notebook"; \
 	  $(JUPYTER) nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=tslab \
@@ -71,36 +93,36 @@ figures: setup
 	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
 	done
 
-# make figures, then fail if any regenerated figure differs from the committed one.
-check-figures: figures
+check-figures: figures ## make figures, then fail if a regenerated figure differs from the committed one
 	git diff --exit-code --stat -- figures/
 
-# One self-contained HTML page of the whole study, from the executed notebooks.
-report: $(KERNEL)
+report: $(KERNEL) ## one HTML page of the whole study (report/index.html)
 	$(VENV)/bin/python scripts/build-report.py report/index.html $(NOTEBOOKS)
 
-# The whole protocol headless (every run the cache lacks), both cores busy; JSON summary in results/.
-study: setup
+study: setup ## the whole study headless (every run runs/ lacks), both cores busy; summaries in results/
 	node dist/lib/cli/study.js all --workers 2 --json results/study.json
 
-# Everything from scratch: empty the run cache, train the whole study, re-execute the notebooks.
-retrain: setup
+retrain: setup ## empty the run cache, retrain everything, re-execute the notebooks
 	rm -rf runs
 	$(MAKE) study figures
 
+lab: setup ## open JupyterLab on the notebooks, TypeScript kernel (127.0.0.1 only)
+	$(JUPYTER) lab --ip=127.0.0.1 --notebook-dir=notebooks
+
 # Keras for the benchmarks only (the report never needs it): tensorflow-cpu 2.21.0 into .venv, from
-# the wheel make native may already have downloaded.
+# the wheel make native downloaded (its SHA-256 checked there) or from PyPI by exact version.
 $(VENV)/.keras: $(VENV)/.installed
 	wheel=$$(ls .cache/wheels/tensorflow_cpu-2.21.0-*.whl 2>/dev/null | head -n 1); \
 	  $(VENV)/bin/pip install -q "$${wheel:-tensorflow-cpu==2.21.0}"
 	@touch $@
 
-bench: setup $(VENV)/.keras
+bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (results/bench.md)
 	bash bench/run.sh
 
-# The seed's protocol in Keras on this machine (about 15 min): one fold per variant + the 3 retrainings.
-bench-keras-protocol: setup $(VENV)/.keras
+# The original's protocol in Keras on this machine (about 15 min): one fold per variant + the 3
+# retrainings, as the original ran it: TensorFlow's own thread counts (oneDNN still on).
+bench-keras-protocol: setup $(VENV)/.keras ## the original's protocol timed in Keras
 	env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_protocol.py > results/keras-protocol.json
 
-clean:
+clean: ## remove dist/, .venv/, node_modules/, .cache/
 	rm -rf dist $(VENV) node_modules .cache

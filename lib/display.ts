@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIGURES_DIRECTORY } from './paths';
 import { displayBundle } from './display-channel';
-import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure } from './figure-render';
+import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure, withFigureFont } from './figure-render';
 
 export { FIGURES_DIRECTORY };
 
@@ -43,7 +43,8 @@ export function exportFigure(figure: PlotlyFigure, name: string, rendered: { png
 }
 
 /** Shows a figure (interactive + static in one output) and exports it when named. */
-export async function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
+export async function showFigure(unstyled: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
+  const figure = withFigureFont(unstyled);
   const size = { width: options.width ?? 800, height: options.height ?? 450, scale: options.scale };
   const rendered = await renderFigure(figure, size);
   const title = (figure.layout?.title as { text?: string } | string | undefined);

@@ -4,6 +4,7 @@
  *
  * The browser is Debian's `chromium` (make installs it); nothing is ever downloaded at run time.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 
@@ -22,10 +23,37 @@ export interface PlotlyFigure {
 
 export const PLOTLY_BUNDLE = require.resolve('plotly.js-dist-min/plotly.min.js');
 
+/**
+ * The one font every figure is drawn with (plotly's own first choice), installed by the project
+ * (`make system`: Debian's fonts-open-sans) and named in every figure. Left to plotly's default
+ * stack, text resolves to whatever fonts a machine has, and every PNG and SVG changes with them.
+ */
+export const FIGURE_FONT = 'Open Sans';
+
+/** The figure with the project's font named in its layout (titles, axes, legends, annotations inherit it). */
+export function withFigureFont(figure: PlotlyFigure): PlotlyFigure {
+  const font = { ...(figure.layout?.font as object | undefined), family: FIGURE_FONT };
+  return { data: figure.data, layout: { ...figure.layout, font } };
+}
+
+/** Fails unless fontconfig resolves FIGURE_FONT to itself (not to a substitute). */
+export function checkFigureFont(): void {
+  let family = '';
+  try {
+    family = execFileSync('fc-match', ['-f', '%{family}', FIGURE_FONT], { encoding: 'utf8' });
+  } catch {
+    throw new Error(`cannot ask fontconfig for the figure font (fc-match failed): run \`make setup\` (installs fontconfig and fonts-open-sans)`);
+  }
+  if (!family.split(',').includes(FIGURE_FONT)) {
+    throw new Error(`the figure font "${FIGURE_FONT}" is not installed (fontconfig substitutes "${family}", which would change every figure): run \`make setup\` (installs Debian's fonts-open-sans)`);
+  }
+}
+
 let browserPromise: Promise<Browser> | null = null;
 let pagePromise: Promise<Page> | null = null;
 
 async function launchBrowser(): Promise<Browser> {
+  checkFigureFont();
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`make setup\` (installs Debian's chromium) or set CHROMIUM_PATH`);
   }

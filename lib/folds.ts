@@ -11,14 +11,22 @@ export interface Fold {
   validation: Int32Array;
 }
 
+/** Folds that cannot be made from these samples. */
+export class FoldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FoldError';
+  }
+}
+
 /**
  * @param labels class index per sample
  * @param k number of folds (≥ 2)
  * @returns k folds; fold i validates on its own part and trains on the other k-1 parts
  */
 export function stratifiedKFold(labels: ArrayLike<number>, k: number, seed: number): Fold[] {
-  if (!Number.isInteger(k) || k < 2) throw new Error(`k-fold needs an integer k ≥ 2, got ${k}`);
-  if (labels.length < k) throw new Error(`k-fold with k=${k} needs at least ${k} samples, got ${labels.length}`);
+  if (!Number.isInteger(k) || k < 2) throw new FoldError(`k-fold needs an integer k ≥ 2, got ${k}`);
+  if (labels.length < k) throw new FoldError(`k-fold with k=${k} needs at least ${k} samples, got ${labels.length} (use a larger --limit or a smaller --k)`);
   const byClass = new Map<number, number[]>();
   for (let index = 0; index < labels.length; index += 1) {
     const members = byClass.get(labels[index]) ?? [];

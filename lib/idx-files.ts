@@ -7,7 +7,7 @@
  * decompressed content, which is the same everywhere.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 /** IDX magic numbers: 0x00000803 (unsigned bytes, 3 dimensions) and 0x00000801 (1 dimension). */
@@ -59,8 +59,15 @@ export class DataFileError extends Error {
 /** Decompresses a .gz file, turning zlib's errors into one clear message. */
 export function gunzipFile(path: string, fileName: string): Buffer {
   if (!existsSync(path)) throw new DataFileError(fileName, `file not found at ${path}`);
+  if (statSync(path).isDirectory()) throw new DataFileError(fileName, `${path} is a folder, not a file`);
+  let compressed: Buffer;
   try {
-    return gunzipSync(readFileSync(path));
+    compressed = readFileSync(path);
+  } catch (error) {
+    throw new DataFileError(fileName, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return gunzipSync(compressed);
   } catch (error) {
     throw new DataFileError(fileName, `not a complete gzip file (${(error as Error).message}); it is truncated or corrupt`);
   }

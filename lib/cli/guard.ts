@@ -33,6 +33,9 @@ export function expectedErrorMessage(error: unknown): string | null {
   if (!(error instanceof Error)) return null;
   if (error instanceof DataFileError) return `${error.message} (run \`make data\` to fetch and verify the data files)`;
   if (EXPECTED_ERRORS.has(error.name)) return error.message;
+  if (/tfjs_binding\.node|libtensorflow/.test(error.message)) {
+    return `tfjs-node's native TensorFlow is missing or broken (${error.message.split('\n')[0]}): run \`make native\` (or \`make setup\`)`;
+  }
   const code = (error as NodeJS.ErrnoException).code;
   const path = (error as NodeJS.ErrnoException).path;
   if (code && ERRNO_TEXT[code]) return `${path ? `${path}: ` : ''}${ERRNO_TEXT[code]} (${error.message.split('\n')[0]})`;
