@@ -10,12 +10,12 @@
  * For the native step it also lists the TensorFlow ops that take the most time.
  * Prints one JSON line.
  */
-import * as tf from '../lib/tensorflow';
-import { loadSplit } from '../lib/fashion-mnist';
-import { NUM_CLASSES } from '../lib/idx-files';
-import { buildModel } from '../lib/models';
-import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/train';
-import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
+import * as tf from '../lib/base/tensorflow';
+import { loadSplit } from '../lib/data/fashion-mnist';
+import { NUM_CLASSES } from '../lib/data/idx-files';
+import { buildModel } from '../lib/model/tfjs-model';
+import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/model/train';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
 const BATCHES = 100;
 

@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedRun } from '../lib/runs';
-import type { RunSpec } from '../lib/run-spec';
-import { STUDY_PROTOCOL } from '../lib/train';
-import { runInWorkers } from '../lib/workers';
-import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
+import { cachedRun } from '../lib/study/runs';
+import type { RunSpec } from '../lib/study/run-spec';
+import { STUDY_PROTOCOL } from '../lib/model/train';
+import { runInWorkers } from '../lib/study/workers';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 

@@ -4,18 +4,18 @@
  * The first epoch includes start-up (first kernel calls, memory pools); the second is the steady
  * rate that the other 14 epochs of a run see.
  *
- * BENCH_ENGINE=native (default): the study's training step (lib/train.ts, lib/native-lenet.ts).
+ * BENCH_ENGINE=native (default): the study's training step (lib/model/train.ts, lib/model/native/lenet.ts).
  * BENCH_ENGINE=fit: tfjs as it comes, for comparison: the same model compiled with tfjs' Adam and
  * categorical cross-entropy, trained by model.fit (shuffled, accuracy reported per batch).
  * Prints one JSON line: {"engine", "samples", "firstEpochSeconds", "steadyEpochSeconds",
  * "samplesPerSecond" (steady), "firstEpochSamplesPerSecond", "peakRssMiB"}.
  */
-import * as tf from '../lib/tensorflow';
-import { loadSplit } from '../lib/fashion-mnist';
-import { NUM_CLASSES } from '../lib/idx-files';
-import { buildModel } from '../lib/models';
-import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/train';
-import { DEFAULT_DATA_DIRECTORY } from '../lib/study';
+import * as tf from '../lib/base/tensorflow';
+import { loadSplit } from '../lib/data/fashion-mnist';
+import { NUM_CLASSES } from '../lib/data/idx-files';
+import { buildModel } from '../lib/model/tfjs-model';
+import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/model/train';
+import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 48000);
 const ENGINE = process.env.BENCH_ENGINE ?? 'native';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/figure-render';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/report/figure-render';
 import { PROJECT_DIRECTORY } from './paths';
 
 let browser: Browser | null = null;

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileOptions } from '../lib/profiles';
-import { describeRun } from '../lib/run-spec';
-import { runLocation } from '../lib/runs';
-import { studyPlan } from '../lib/study';
+import { profileOptions } from '../lib/study/profiles';
+import { describeRun } from '../lib/study/run-spec';
+import { runLocation } from '../lib/study/runs';
+import { studyPlan } from '../lib/study/study';
 import { PROJECT_DIRECTORY } from './paths';
 
 const RUNS = join(PROJECT_DIRECTORY, 'runs');

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { prepareDataDirectory } from '../lib/data-files';
-import { DataFileError, DataFileSpec, IMAGE_FILE_MAGIC, LABEL_FILE_MAGIC, sha256 } from '../lib/idx-files';
+import { prepareDataDirectory } from '../lib/data/data-files';
+import { DataFileError, DataFileSpec, IMAGE_FILE_MAGIC, LABEL_FILE_MAGIC, sha256 } from '../lib/data/idx-files';
 import { PROJECT_DIRECTORY } from './paths';
 
 const COUNT = 3;

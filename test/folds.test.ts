@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { stratifiedKFold } from '../lib/folds';
-import { FASHION_MNIST_FILES, verifyDataFile } from '../lib/idx-files';
+import { stratifiedKFold } from '../lib/data/folds';
+import { FASHION_MNIST_FILES, verifyDataFile } from '../lib/data/idx-files';
 import { DATA_DIRECTORY } from './paths';
 
 test('5 folds of the 60,000 real labels: each class within one sample of 1/5 in every fold; a partition', () => {

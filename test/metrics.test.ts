@@ -1,10 +1,10 @@
 /** Precision and recall against hand-computed counts; the LR schedule per epoch. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '../lib/tensorflow';
-import { batchSums, confusionMatrix, metricsFromSums, perClassMetrics, topConfusions } from '../lib/metrics';
-import { learningRateAt, STEP_DECAY, STUDY_PROTOCOL } from '../lib/train';
-import { pairedTTest, twoSidedPValue } from '../lib/statistics';
+import * as tf from '../lib/base/tensorflow';
+import { batchSums, confusionMatrix, metricsFromSums, perClassMetrics, topConfusions } from '../lib/model/metrics';
+import { learningRateAt, STEP_DECAY, STUDY_PROTOCOL } from '../lib/model/train';
+import { pairedTTest, twoSidedPValue } from '../lib/study/statistics';
 
 test('macro per-class precision and recall from a hand-made confusion matrix', () => {
   // 3 classes; rows = actual, columns = predicted.

@@ -1,9 +1,9 @@
 /** The five variants, layer by layer, equal the seed's model tables. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '../lib/tensorflow';
-import { buildModel, countParameters, summarizeModel, VARIANTS } from '../lib/models';
-import { disposeModel } from '../lib/train';
+import * as tf from '../lib/base/tensorflow';
+import { buildModel, countParameters, summarizeModel, VARIANTS } from '../lib/model/tfjs-model';
+import { disposeModel } from '../lib/model/train';
 
 // The seed's tables: (type, output shape, parameters) per layer; layer names there are Keras' counters.
 const CONV_STACK = (pool: string, after: [string, string][] = []) => {

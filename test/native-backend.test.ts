@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKEND_TOLERANCE, checkNativeBackend } from '../lib/native-backend';
+import { BACKEND_TOLERANCE, checkNativeBackend } from '../lib/model/native/check';
 
 test('tfjs-node runs on native libtensorflow and agrees with the reference CPU backend', async () => {
   const check = await checkNativeBackend();

@@ -1,6 +1,6 @@
 /**
  * The native training step (hand-written backward pass, TensorFlow's Adam kernel) against an
- * independent reference: the same network description (lib/network.ts) run with tfjs ops,
+ * independent reference: the same network description (lib/model/network.ts) run with tfjs ops,
  * differentiated by tfjs' automatic differentiation, and Adam's formula written out with tfjs ops.
  *
  * Compared one step at a time from shared weights, so that floating-point differences cannot
@@ -12,13 +12,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '../lib/tensorflow';
-import { loadSplit } from '../lib/fashion-mnist';
-import { NUM_CLASSES } from '../lib/idx-files';
-import { buildModel } from '../lib/models';
-import { Layer, LEAKY_RELU_ALPHA, placedLayers, VARIANTS, VariantName } from '../lib/network';
-import { ADAM, NativeLeNet } from '../lib/native-lenet';
-import { NativeOps } from '../lib/native-ops';
+import * as tf from '../lib/base/tensorflow';
+import { loadSplit } from '../lib/data/fashion-mnist';
+import { NUM_CLASSES } from '../lib/data/idx-files';
+import { buildModel } from '../lib/model/tfjs-model';
+import { Layer, LEAKY_RELU_ALPHA, placedLayers, VARIANTS, VariantName } from '../lib/model/network';
+import { ADAM, NativeLeNet } from '../lib/model/native/lenet';
+import { NativeOps } from '../lib/model/native/ops';
 import { DATA_DIRECTORY } from './paths';
 
 const STEPS = 10;

@@ -10,14 +10,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as tf from '../lib/tensorflow';
-import { liveTensorFlowTensors } from '../lib/native-ops';
-import { CorruptRunError } from '../lib/run-files';
-import { runKey } from '../lib/run-key';
-import type { RunSpec } from '../lib/run-spec';
-import { cachedRun, DivergedRunError, ensureRun } from '../lib/runs';
-import { studyData } from '../lib/study';
-import { STUDY_PROTOCOL, trainRun } from '../lib/train';
+import * as tf from '../lib/base/tensorflow';
+import { liveTensorFlowTensors } from '../lib/model/native/ops';
+import { CorruptRunError } from '../lib/study/run-files';
+import { runKey } from '../lib/study/run-key';
+import type { RunSpec } from '../lib/study/run-spec';
+import { cachedRun, DivergedRunError, ensureRun } from '../lib/study/runs';
+import { studyData } from '../lib/study/study';
+import { STUDY_PROTOCOL, trainRun } from '../lib/model/train';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 const SPEC: RunSpec = { variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 2 }, seed: 5, split: { kind: 'full' }, limit: 400 };

@@ -1,9 +1,9 @@
 /** The selection rule, on the seed's own numbers, makes the seed's choice. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { VARIANTS } from '../lib/models';
-import { SEED_BEST_FOLD, SEED_SELECTION, SEED_VALIDATION } from '../lib/seed-results';
-import { selectByRule } from '../lib/study';
+import { VARIANTS } from '../lib/model/tfjs-model';
+import { SEED_BEST_FOLD, SEED_SELECTION, SEED_VALIDATION } from '../lib/report/original-study';
+import { selectByRule } from '../lib/study/study';
 
 test('on the seed numbers the rule passes over MaxPooling (and the baseline) and picks ReLU and LeakyReLU', () => {
   const selection = selectByRule(VARIANTS.map((variant) => ({

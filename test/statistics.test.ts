@@ -1,5 +1,5 @@
 /**
- * Tests of lib/statistics.ts against independently computed reference values.
+ * Tests of lib/study/statistics.ts against independently computed reference values.
  *
  * Reference values come from Python 3.11.7 with scipy 1.17.1, statsmodels 0.15.0, numpy 2.4.6 and
  * mpmath 1.4.1 (50 digits), in a throwaway venv outside the project; the exact calls are named next
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import {
   correctedResampledTTest, holm, mcnemarExact, mcnemarFromPredictions, meanAndSpread, pairedTTest,
   seedSpread, twoSidedPValue, wilsonInterval,
-} from '../lib/statistics';
+} from '../lib/study/statistics';
 
 /** |actual − expected| ≤ relative · |expected| (or ≤ relative when expected is 0). */
 function assertClose(actual: number, expected: number, relative = 1e-10, label = ''): void {

@@ -1,9 +1,9 @@
 /** One real epoch of LeNet-5 on real Fashion-MNIST images learns far beyond chance (10 %). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '../lib/tensorflow';
-import { loadSplit } from '../lib/fashion-mnist';
-import { STUDY_PROTOCOL, disposeModel, evaluate, trainRun } from '../lib/train';
+import * as tf from '../lib/base/tensorflow';
+import { loadSplit } from '../lib/data/fashion-mnist';
+import { STUDY_PROTOCOL, disposeModel, evaluate, trainRun } from '../lib/model/train';
 import { DATA_DIRECTORY } from './paths';
 
 test('one epoch on 2,000 real training images reaches > 50 % on 1,000 held-out images', async () => {

@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cachedRun } from '../lib/runs';
-import type { RunSpec } from '../lib/run-spec';
-import { STUDY_PROTOCOL } from '../lib/train';
-import { runInWorkers, WorkerPoolError } from '../lib/workers';
+import { cachedRun } from '../lib/study/runs';
+import type { RunSpec } from '../lib/study/run-spec';
+import { STUDY_PROTOCOL } from '../lib/model/train';
+import { runInWorkers, WorkerPoolError } from '../lib/study/workers';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 function kfold(runsDirectory: string, workers: number) {

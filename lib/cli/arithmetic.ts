@@ -1,6 +1,6 @@
 /**
  * `node dist/lib/cli/arithmetic.js [--write [--keep-fingerprint]]`: runs the arithmetic probe
- * (lib/arithmetic-probe.ts) and compares it with lib/arithmetic.lock.json.
+ * (lib/study/arithmetic-probe.ts) and compares it with lib/study/arithmetic.lock.json.
  *
  *   (no option)          prints the comparison; exits 1 when the probe differs from the lock
  *   --write              writes the probe into the lock; each variant whose arithmetic differs
@@ -11,8 +11,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, readLock } from '../arithmetic-probe';
-import { VARIANTS } from '../network';
+import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, readLock } from '../study/arithmetic-probe';
+import { VARIANTS } from '../model/network';
 
 async function main(): Promise<void> {
   const write = process.argv.includes('--write');

@@ -2,7 +2,7 @@
  * `node dist/lib/cli/check-backend.js [--quiet]`: exits 0 when tfjs-node runs on native
  * libtensorflow and agrees with the reference CPU backend; otherwise explains and exits 1.
  */
-import { BACKEND_TOLERANCE, checkNativeBackend } from '../native-backend';
+import { BACKEND_TOLERANCE, checkNativeBackend } from '../model/native/check';
 
 async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DataFileError, DataFileSpec } from '../idx-files';
-import { DEBIAN_DATASET_DIRECTORY, prepareDataDirectory } from '../data-files';
+import { DataFileError, DataFileSpec } from '../data/idx-files';
+import { DEBIAN_DATASET_DIRECTORY, prepareDataDirectory } from '../data/data-files';
 
 function valueAfter(argv: string[], flag: string): string[] {
   return argv.flatMap((argument, index) => (argument === flag && index + 1 < argv.length ? [argv[index + 1]] : []));

@@ -3,7 +3,7 @@
  * one line `<program>: <what happened, what to do>` and a non-zero exit, never a stack trace.
  * (Stack traces are kept for what is not expected: a bug.)
  */
-import { DataFileError } from '../idx-files';
+import { DataFileError } from '../data/idx-files';
 
 /** tfjs-node 4.22's native binding builds and runs on Node.js 20 to 22 (N-API 8; it breaks on 23+). */
 export const SUPPORTED_NODE = { lowest: 20, highest: 22 };

@@ -3,8 +3,8 @@
  * generated from the committed study summary so the README's numbers trace to a results file.
  */
 import { readFileSync } from 'node:fs';
-import { VARIANT_TITLES, VariantName } from '../models';
-import { SEED_DECAY, SEED_TEST, SEED_VALIDATION } from '../seed-results';
+import { VARIANT_TITLES, VariantName } from '../model/tfjs-model';
+import { SEED_DECAY, SEED_TEST, SEED_VALIDATION } from '../report/original-study';
 
 interface Summary {
   kfold: { variant: VariantName; k: number; finalValidation: Record<string, { mean: number; std: number }>; generalizationGap: number }[];

@@ -1,11 +1,11 @@
 /**
- * A worker process of lib/workers.ts: trains one run (argv[2] is a JSON WorkerTask) into the run
+ * A worker process of lib/study/workers.ts: trains one run (argv[2] is a JSON WorkerTask) into the run
  * cache and reports progress, completion or failure to its parent over IPC.
  */
-import type { ProgressReporter } from '../progress';
-import { ensureRun } from '../runs';
-import { loadRunData } from '../study';
-import type { WorkerMessage, WorkerTask } from '../workers';
+import type { ProgressReporter } from '../study/progress';
+import { ensureRun } from '../study/runs';
+import { loadRunData } from '../study/study';
+import type { WorkerMessage, WorkerTask } from '../study/workers';
 import { expectedErrorMessage } from './guard';
 
 function send(message: WorkerMessage): void {

@@ -4,16 +4,16 @@
 import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { VARIANTS } from '../network';
-import { parseProfile, profileOptions } from '../profiles';
-import { createProgressReporter } from '../progress';
-import { CorruptRunError, writeFileAtomically } from '../run-files';
-import { parseSpec, RunSpec } from '../run-spec';
-import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../runs';
-import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study';
-import { currentProfile } from '../profiles';
-import { kfoldSummary, studySummary } from '../results';
-import type { Request } from './study';
+import { VARIANTS } from '../model/network';
+import { parseProfile, profileOptions } from '../study/profiles';
+import { ProgressReporter, terminalReporter } from '../study/progress';
+import { CorruptRunError, writeFileAtomically } from '../study/run-files';
+import { parseSpec, RunSpec } from '../study/run-spec';
+import type { Request } from './request';
+import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../study/runs';
+import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
+import { currentProfile } from '../study/profiles';
+import { kfoldSummary, studySummary } from '../study/results';
 
 /** The JSON output cannot be written: said before any training starts. */
 class OutputFileError extends Error {
@@ -42,6 +42,9 @@ export function workerCount(requested: number, oversubscribe: boolean, cores = c
   return oversubscribe ? requested : Math.max(1, Math.min(requested, cores));
 }
 
+/** The one terminal line every step of a command reports to. */
+const reporter: ProgressReporter = terminalReporter();
+
 function optionsFor(request: Request): StudyOptions {
   const profile = request.profile === null ? currentProfile() : parseProfile(request.profile, '--profile');
   const base = profileOptions(profile);
@@ -54,7 +57,7 @@ function optionsFor(request: Request): StudyOptions {
     dataDirectory: request.dataDirectory ?? base.dataDirectory,
     runsDirectory: request.runsDirectory ?? DEFAULT_RUNS_DIRECTORY,
     workers: workerCount(request.workers, request.oversubscribe),
-    reporter: createProgressReporter(),
+    progress: () => reporter,
   };
 }
 
@@ -64,14 +67,14 @@ async function plan(options: StudyOptions): Promise<void> {
   const missing = [];
   for (const spec of specs) if (!(await cachedRun(spec, options.runsDirectory))) missing.push(spec);
   for (const spec of missing) console.log(JSON.stringify(spec));
-  options.reporter!.log(`${missing.length} of ${specs.length} runs missing` +
+  reporter.log(`${missing.length} of ${specs.length} runs missing` +
     (complete ? '' : '; the final retrainings follow once the cross-validation above is in the cache (run plan again then)'));
 }
 
 /** `run`: one spec, trained into the cache (or read from it). */
 async function runOne(text: string, options: StudyOptions): Promise<void> {
   const spec: RunSpec = parseSpec(text, VARIANTS);
-  const record = await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter: options.reporter });
+  const record = await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
   console.log(JSON.stringify({ key: record.key, variant: spec.variant, final: record.history[record.history.length - 1] }));
 }
 
@@ -88,10 +91,10 @@ async function repair(options: StudyOptions, specText: string | null): Promise<v
       const aside = `${folder}.damaged-${Date.now()}`;
       renameSync(folder, aside);
       damaged += 1;
-      options.reporter!.log(`${error.message}: set aside as ${aside}`);
+      reporter.log(`${error.message}: set aside as ${aside}`);
     }
   }
-  options.reporter!.log(`${damaged} damaged run(s) set aside; the next call (study all or run, or a notebook) retrains them`);
+  reporter.log(`${damaged} damaged run(s) set aside; the next call (study all or run, or a notebook) retrains them`);
 }
 
 export async function runRequest(request: Request): Promise<void> {

@@ -3,8 +3,9 @@
  * This file reads the command line; lib/cli/study-commands.ts carries the commands out.
  */
 import { resolve } from 'node:path';
-import { VARIANTS } from '../network';
+import { VARIANTS } from '../model/network';
 import { runCommandLine } from './guard';
+import { COMMANDS, Command, Request } from './request';
 
 const HELP = `Usage: npm run study -- <command> [options]
 
@@ -45,27 +46,6 @@ export class UsageError extends Error {
     super(`${message}\nRun \`npm run study -- --help\` for usage.`);
     this.name = 'UsageError';
   }
-}
-
-export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair'] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** The command line, read and checked; nothing loaded or trained yet. */
-export interface Request {
-  command: Command;
-  variant: string | null;
-  /** The JSON spec of `run`. */
-  spec: string | null;
-  profile: string | null;
-  k: number | null;
-  epochs: number | null;
-  seed: number | null;
-  limit: number | null;
-  dataDirectory: string | null;
-  runsDirectory: string | null;
-  workers: number;
-  oversubscribe: boolean;
-  json: string | null;
 }
 
 function integer(flag: string, value: string | undefined, minimum: number): number {

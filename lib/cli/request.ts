@@ -1,0 +1,25 @@
+/**
+ * What a `study` command line asks for, once read and checked (lib/cli/study.ts reads it,
+ * lib/cli/study-commands.ts carries it out). Loads nothing: help and usage errors need no TensorFlow.
+ */
+export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** The command line, read and checked; nothing loaded or trained yet. */
+export interface Request {
+  command: Command;
+  variant: string | null;
+  /** The JSON spec of `run`. */
+  spec: string | null;
+  profile: string | null;
+  k: number | null;
+  epochs: number | null;
+  seed: number | null;
+  limit: number | null;
+  dataDirectory: string | null;
+  runsDirectory: string | null;
+  workers: number;
+  oversubscribe: boolean;
+  json: string | null;
+}
+

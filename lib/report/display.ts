@@ -1,0 +1,58 @@
+/**
+ * Notebook output that reads everywhere: each figure goes out as ONE Jupyter output holding
+ *   - application/vnd.plotly.v1+json: interactive in JupyterLab (jupyterlab-plotly renderer),
+ *   - image/png: what GitHub and nbviewer show,
+ *   - text/plain: a one-line description for terminals,
+ * and, when named, is exported to figures/NAME.{png,svg,html}.
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIGURES_DIRECTORY } from '../base/paths';
+import { displayBundle } from './display-channel';
+import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure, withFigureFont } from './figure-render';
+
+export { FIGURES_DIRECTORY };
+
+export const PLOTLY_MIMETYPE = 'application/vnd.plotly.v1+json';
+
+export interface ShowFigureOptions extends Partial<RenderSize> {
+  /** File name stem in figures/, e.g. `03-baseline-curves`; unnamed figures are not exported. */
+  name?: string;
+}
+
+/** A standalone page that draws the figure with the plotly.js copy beside it in figures/. */
+function standaloneHtml(figure: PlotlyFigure, title: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${title}</title><script src="plotly.min.js"></script></head>
+<body><div id="figure"></div>
+<script>Plotly.newPlot("figure", ${JSON.stringify(figure.data)}, ${JSON.stringify(figure.layout ?? {})}, {responsive: true});</script>
+</body></html>
+`;
+}
+
+/** Writes figures/NAME.png, .svg and .html (plus figures/plotly.min.js once). */
+export function exportFigure(figure: PlotlyFigure, name: string, rendered: { png: Buffer; svg: string }): string[] {
+  mkdirSync(FIGURES_DIRECTORY, { recursive: true });
+  const localPlotly = join(FIGURES_DIRECTORY, 'plotly.min.js');
+  if (!existsSync(localPlotly)) copyFileSync(PLOTLY_BUNDLE, localPlotly);
+  const paths = [`${name}.png`, `${name}.svg`, `${name}.html`].map((file) => join(FIGURES_DIRECTORY, file));
+  writeFileSync(paths[0], rendered.png);
+  writeFileSync(paths[1], rendered.svg);
+  writeFileSync(paths[2], standaloneHtml(figure, name));
+  return paths;
+}
+
+/** Shows a figure (interactive + static in one output) and exports it when named. */
+export async function showFigure(unstyled: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
+  const figure = withFigureFont(unstyled);
+  const size = { width: options.width ?? 800, height: options.height ?? 450, scale: options.scale };
+  const rendered = await renderFigure(figure, size);
+  const title = (figure.layout?.title as { text?: string } | string | undefined);
+  const titleText = typeof title === 'string' ? title : title?.text ?? 'figure';
+  if (options.name) exportFigure(figure, options.name, rendered);
+  displayBundle({
+    [PLOTLY_MIMETYPE]: { data: figure.data, layout: { ...figure.layout, width: size.width, height: size.height } },
+    'image/png': rendered.png.toString('base64'),
+    'text/plain': `<plotly figure: ${titleText}${options.name ? ` → figures/${options.name}.png` : ''}>`,
+  });
+}

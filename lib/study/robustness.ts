@@ -1,0 +1,184 @@
+/**
+ * How far the study's conclusions hold: the reproduction's comparisons tested as the resampling
+ * allows (corrected resampled t-test, Holm over the family), repeated with other seeds (repeated
+ * stratified k-fold, final retrainings over seeds), compared on the test set image by image
+ * (McNemar's exact test, Wilson intervals), and the batch size tested as the cause of the
+ * systematic difference from the original. Everything is computed from the run cache.
+ */
+import { DEFAULT_DATA_DIRECTORY } from '../base/paths';
+import { loadLabels } from '../data/fashion-mnist';
+import { VARIANTS, VariantName } from '../model/network';
+import { finalMetrics, RunRecord } from './runs';
+import {
+  correctedResampledTTest, CorrectedTest, holm, mcnemarFromPredictions, McNemarTest, ProportionInterval, seedSpread, SeedSpread,
+  wilsonInterval,
+} from './statistics';
+import { BATCH_SIZE_VARIANTS, KFoldResult, runFinalTest, runKFold, selectBestTwo, Selection, StudyOptions } from './study';
+
+// ---------------------------------------------------------------------------------------------
+// Cross-validation: comparisons between variants on the same folds.
+
+/** A variant against another on the same folds (of one or several seeds), by final validation accuracy. */
+export interface FoldComparison {
+  variant: VariantName;
+  reference: VariantName;
+  /** variant − reference, fold by fold, seed after seed. */
+  differences: number[];
+  seeds: number[];
+  /** Nadeau & Bengio's corrected resampled t-test, with the naive paired t-test beside it. */
+  test: CorrectedTest;
+  /** Holm-adjusted p-value over the family of comparisons it was made in. */
+  holmPValue: number;
+}
+
+const finalValidationAccuracies = (result: KFoldResult) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy);
+
+/** Each k-fold's test share over its training share: 1/(k − 1) (1/4 for 5 folds). */
+export const testTrainRatio = (k: number) => 1 / (k - 1);
+
+/**
+ * The comparisons a reviewer asks for, on the same folds: each variant against the baseline, and
+ * ReLU against LeakyReLU (the two finalists), Holm-adjusted together.
+ * @param bySeed per variant, its k-fold results in the same seed order
+ */
+export function compareVariants(bySeed: Record<VariantName, KFoldResult[]>): FoldComparison[] {
+  const pairs: [VariantName, VariantName][] = [
+    ...VARIANTS.filter((variant) => variant !== 'baseline').map((variant): [VariantName, VariantName] => [variant, 'baseline']),
+    ['relu', 'leakyrelu'],
+  ];
+  const comparisons = pairs.map(([variant, reference]) => {
+    const differences = bySeed[variant].flatMap((result, seedIndex) => {
+      const own = finalValidationAccuracies(result);
+      const theirs = finalValidationAccuracies(bySeed[reference][seedIndex]);
+      return own.map((accuracy, fold) => accuracy - theirs[fold]);
+    });
+    const k = bySeed[variant][0].k;
+    return { variant, reference, differences, seeds: bySeed[variant].map((result) => result.seed), test: correctedResampledTTest(differences, testTrainRatio(k)) };
+  });
+  const adjusted = holm(comparisons.map((comparison) => comparison.test.pValue));
+  return comparisons.map((comparison, index) => ({ ...comparison, holmPValue: adjusted[index] }));
+}
+
+/** Every variant's k-fold results, one per cross-validation seed (options.cvSeeds, in order). */
+export async function runRepeatedKFolds(options: StudyOptions): Promise<Record<VariantName, KFoldResult[]>> {
+  const entries: [VariantName, KFoldResult[]][] = [];
+  for (const variant of VARIANTS) {
+    const bySeed: KFoldResult[] = [];
+    for (const seed of options.cvSeeds) bySeed.push(await runKFold(variant, options, { seed }));
+    entries.push([variant, bySeed]);
+  }
+  return Object.fromEntries(entries) as Record<VariantName, KFoldResult[]>;
+}
+
+/** A variant's final validation accuracy over every fold of every seed, and over seeds (each seed's fold mean). */
+export interface RepeatedAccuracy {
+  variant: VariantName;
+  overFolds: SeedSpread;
+  seedMeans: number[];
+  overSeeds: SeedSpread;
+}
+
+export function repeatedAccuracies(bySeed: Record<VariantName, KFoldResult[]>): RepeatedAccuracy[] {
+  return VARIANTS.map((variant) => {
+    const seedMeans = bySeed[variant].map((result) => result.finalValidation.accuracy.mean);
+    return { variant, overFolds: seedSpread(bySeed[variant].flatMap(finalValidationAccuracies)), seedMeans, overSeeds: seedSpread(seedMeans) };
+  });
+}
+
+/** Per cross-validation seed: the ranking by mean validation accuracy and the selection rule's choice. */
+export function selectionsBySeed(bySeed: Record<VariantName, KFoldResult[]>): { seed: number; selection: Selection }[] {
+  const seeds = bySeed.baseline.map((result) => result.seed);
+  return seeds.map((seed, index) => ({ seed, selection: selectBestTwo(VARIANTS.map((variant) => bySeed[variant][index])) }));
+}
+
+/** How many seeds put `variant` at each rank, and how often the rule chose it. */
+export function rankCounts(selections: { selection: Selection }[]): { variant: VariantName; ranks: number[]; chosen: number }[] {
+  return VARIANTS.map((variant) => ({
+    variant,
+    ranks: VARIANTS.map((_, rank) => selections.filter(({ selection }) => selection.ranking[rank].variant === variant).length),
+    chosen: selections.filter(({ selection }) => selection.chosen.includes(variant)).length,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The test set: final retrainings over seeds, compared image by image.
+
+/** One final retraining on the test set, with its 95 % Wilson interval. */
+export interface TestedRun {
+  run: RunRecord;
+  accuracy: number;
+  interval: ProportionInterval;
+}
+
+export function testedRun(run: RunRecord): TestedRun {
+  const accuracy = finalMetrics(run).evaluated.accuracy;
+  const total = run.test!.predictions.length;
+  return { run, accuracy, interval: wilsonInterval(Math.round(accuracy * total), total) };
+}
+
+/** The final retrainings over seeds: the chosen two at a constant learning rate, and the best one with decay. */
+export interface FinalRuns {
+  chosen: VariantName[];
+  seeds: number[];
+  constant: Record<string, TestedRun[]>;
+  decay: TestedRun[];
+}
+
+export async function runFinalSeeds(options: StudyOptions, chosen: VariantName[]): Promise<FinalRuns> {
+  const constant: Record<string, TestedRun[]> = {};
+  for (const variant of chosen) {
+    constant[variant] = [];
+    for (const seed of options.finalSeeds) constant[variant].push(testedRun(await runFinalTest(variant, options, false, seed)));
+  }
+  const decay: TestedRun[] = [];
+  for (const seed of options.finalSeeds) decay.push(testedRun(await runFinalTest(chosen[0], options, true, seed)));
+  return { chosen, seeds: options.finalSeeds, constant, decay };
+}
+
+/** Two sets of runs on the test set, seed by seed: accuracy differences and McNemar's exact test per seed. */
+export interface PairedTestRuns {
+  seeds: number[];
+  differences: number[];
+  mcnemar: McNemarTest[];
+  /** In how many seeds the first is ahead, level, behind. */
+  ahead: number;
+  level: number;
+  behind: number;
+  difference: SeedSpread;
+}
+
+export function compareOnTestSet(first: TestedRun[], second: TestedRun[], testLabels: ArrayLike<number>): PairedTestRuns {
+  const differences = first.map((run, index) => run.accuracy - second[index].accuracy);
+  return {
+    seeds: first.map(({ run }) => run.spec.seed),
+    differences,
+    mcnemar: first.map((run, index) => mcnemarFromPredictions(testLabels, run.run.test!.predictions, second[index].run.test!.predictions)),
+    ahead: differences.filter((difference) => difference > 0).length,
+    level: differences.filter((difference) => difference === 0).length,
+    behind: differences.filter((difference) => difference < 0).length,
+    difference: seedSpread(differences),
+  };
+}
+
+/** The test set's labels (the first `limit` of them), without loading its images. */
+export function testLabels(options: Pick<StudyOptions, 'dataDirectory' | 'limit'> = { dataDirectory: DEFAULT_DATA_DIRECTORY, limit: null }): Uint8Array {
+  return loadLabels(options.dataDirectory, 'test', options.limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The batch size as the cause of the systematic difference from the original.
+
+export interface BatchSizeResult {
+  variant: VariantName;
+  batchSize: number;
+  result: KFoldResult;
+}
+
+/** Cross-validation of the batch-size study's variants at every batch size of the options. */
+export async function runBatchSizeStudy(options: StudyOptions): Promise<BatchSizeResult[]> {
+  const results: BatchSizeResult[] = [];
+  for (const variant of BATCH_SIZE_VARIANTS) {
+    for (const batchSize of options.batchSizes) results.push({ variant, batchSize, result: await runKFold(variant, options, { batchSize }) });
+  }
+  return results;
+}

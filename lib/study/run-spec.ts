@@ -1,0 +1,96 @@
+/**
+ * What defines one training run, and which images it trains, validates and is tested on. Both are
+ * decided by the spec alone, so the notebooks, the command line and a worker process on another
+ * machine choose the same images for the same run.
+ */
+import type { DataSplit } from '../data/fashion-mnist';
+import { Fold, stratifiedKFold } from '../data/folds';
+import type { VariantName } from '../model/tfjs-model';
+import type { LabelledImages, TrainingProtocol } from '../model/train';
+
+/** Everything that defines one run (with the data, the arithmetic and the libraries, it makes the cache key). */
+export interface RunSpec {
+  variant: VariantName;
+  protocol: TrainingProtocol;
+  seed: number;
+  /** Which part of the training set trains: fold `index` of `k`, or all of it. */
+  split: { kind: 'fold'; k: number; index: number } | { kind: 'full' };
+  /** Only the first `limit` training (and test) images are used, for quick profiles and tests. */
+  limit: number | null;
+}
+
+export interface RunData {
+  train: LabelledImages;
+  validation: LabelledImages | null;
+  test: LabelledImages | null;
+}
+
+export function describeRun(spec: RunSpec): string {
+  const split = spec.split.kind === 'fold' ? `fold ${spec.split.index + 1}/${spec.split.k}` : 'full training set';
+  const decay = spec.protocol.decay ? ', LR decay' : '';
+  return `${spec.variant} · ${split}${decay}`;
+}
+
+/** A fold's part: the loaded images by reference plus its rows (no copy of the pixels). */
+function subset(split: DataSplit, indices: Int32Array) {
+  return { images: split.images, rows: indices, labels: Uint8Array.from(indices, (index) => split.labels[index]) };
+}
+
+/** Folds per set of labels, k and seed (every fold run of a variant shares its split). */
+const foldsMemo = new WeakMap<Uint8Array, Map<string, Fold[]>>();
+function foldsOf(labels: Uint8Array, k: number, seed: number): Fold[] {
+  if (!foldsMemo.has(labels)) foldsMemo.set(labels, new Map());
+  const byKey = foldsMemo.get(labels)!;
+  const id = `${k}:${seed}`;
+  if (!byKey.has(id)) byKey.set(id, stratifiedKFold(labels, k, seed));
+  return byKey.get(id)!;
+}
+
+/**
+ * The images a run trains on, is validated on and is tested on, chosen from the loaded sets by its
+ * spec alone (so a worker process chooses the same): a fold's parts of the training set, or all of
+ * it with the test set for validation and test.
+ */
+export function runDataFor(spec: RunSpec, data: { train: DataSplit; test: DataSplit }): RunData {
+  const { train, test } = data;
+  if (spec.split.kind === 'full') return { train, validation: test, test };
+  const fold = foldsOf(train.labels, spec.split.k, spec.seed)[spec.split.index];
+  return { train: subset(train, fold.train), validation: subset(train, fold.validation), test: null };
+}
+
+
+/** A spec given from outside (`study run`) that is not a valid run: the message says which field. */
+export class SpecError extends Error {
+  constructor(problem: string) {
+    super(`not a valid run spec: ${problem} (a spec is one line of \`study plan\`)`);
+    this.name = 'SpecError';
+  }
+}
+
+const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
+
+/** Reads a JSON run spec and checks every field. @throws SpecError */
+export function parseSpec(text: string, variants: readonly string[]): RunSpec {
+  let spec: RunSpec;
+  try {
+    spec = JSON.parse(text) as RunSpec;
+  } catch (error) {
+    throw new SpecError(`not JSON (${(error as Error).message})`);
+  }
+  const problems: string[] = [];
+  if (!spec || typeof spec !== 'object') throw new SpecError('not an object');
+  if (!variants.includes(spec.variant)) problems.push(`variant must be one of ${variants.join(', ')}`);
+  const protocol = spec.protocol ?? ({} as TrainingProtocol);
+  if (!isInteger(protocol.epochs, 1)) problems.push('protocol.epochs must be an integer ≥ 1');
+  if (!isInteger(protocol.batchSize, 1)) problems.push('protocol.batchSize must be an integer ≥ 1');
+  if (!(typeof protocol.learningRate === 'number' && protocol.learningRate > 0)) problems.push('protocol.learningRate must be > 0');
+  const decay = protocol.decay;
+  if (decay !== null && !(decay && typeof decay.factor === 'number' && isInteger(decay.everyEpochs, 1))) problems.push('protocol.decay must be null or { factor, everyEpochs }');
+  if (!isInteger(spec.seed, 0)) problems.push('seed must be an integer ≥ 0');
+  const split = spec.split;
+  const foldOk = split?.kind === 'fold' && isInteger(split.k, 2) && isInteger(split.index, 0) && split.index < split.k;
+  if (!(foldOk || split?.kind === 'full')) problems.push('split must be { kind: "full" } or { kind: "fold", k ≥ 2, 0 ≤ index < k }');
+  if (!(spec.limit === null || isInteger(spec.limit, 10))) problems.push('limit must be null or an integer ≥ 10');
+  if (problems.length > 0) throw new SpecError(problems.join('; '));
+  return spec;
+}

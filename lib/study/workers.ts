@@ -1,0 +1,120 @@
+/**
+ * Training independent runs (folds, variants) at the same time in worker processes, so both cores
+ * work. Each worker trains one run with its own TensorFlow threads and writes its own cache entry;
+ * the parent shows one combined progress line. A worker that dies loses only its own run: the
+ * others go on, and the next call resumes that run from its last checkpoint.
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { ProgressReporter, silentReporter } from './progress';
+import { describeRun, RunSpec } from './run-spec';
+
+/** One run for a worker, and where it reads data and writes the cache. */
+export interface WorkerTask {
+  spec: RunSpec;
+  dataDirectory: string;
+  runsDirectory?: string;
+}
+
+/** What a worker sends its parent. */
+export type WorkerMessage =
+  | { kind: 'progress'; status: string }
+  | { kind: 'log'; line: string }
+  | { kind: 'done'; key: string }
+  /** The run failed: an error the user can act on (bad data, a damaged run: `expected`), or a bug. */
+  | { kind: 'failed'; message: string; expected: boolean };
+
+export interface WorkerPoolOptions {
+  workers: number;
+  dataDirectory: string;
+  runsDirectory?: string;
+  reporter?: ProgressReporter;
+}
+
+export interface WorkerFailure {
+  spec: RunSpec;
+  reason: string;
+  /** A crash or a kill, not an error the worker could name: the run resumes when asked again. */
+  crashed: boolean;
+}
+
+export class WorkerPoolError extends Error {
+  constructor(readonly failures: WorkerFailure[]) {
+    const crashes = failures.some((failure) => failure.crashed);
+    super(`${failures.length} run(s) failed in workers: ${failures.map((f) => `${describeRun(f.spec)} (${f.reason})`).join('; ')}` +
+      (crashes ? '; finished runs are cached, and calling again resumes the crashed ones from their last checkpoint' : ''));
+    this.name = 'WorkerPoolError';
+  }
+}
+
+const WORKER_SCRIPT = join(__dirname, '..', 'cli', 'run-worker.js');
+
+/** "1 h 05 min", "4 min", "40 s". */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/**
+ * Trains every spec, at most `workers` at a time; resolves when all are done, rejects if any failed.
+ * Progress: runs done of all, an ETA from the runs finished so far, and each worker's status. After
+ * an error a worker can name (bad data, say), no further run is started: it would fail alike.
+ */
+export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions): Promise<void> {
+  const reporter = options.reporter ?? silentReporter;
+  const queue = [...specs];
+  const statuses = new Map<number, string>();
+  const failures: WorkerFailure[] = [];
+  const workers = Math.min(options.workers, specs.length);
+  const started = performance.now();
+  let done = 0;
+  reporter.log(`training ${specs.length} run(s) in ${workers} worker processes`);
+  const showStatus = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const eta = done > 0 ? ` · ETA ${duration((elapsed / done) * (specs.length - done))}` : '';
+    reporter.update(`[${done}/${specs.length} runs${eta}] ${[...statuses.values()].join('  |  ')}`);
+  };
+
+  const startWorker = (slot: number): Promise<void> => {
+    const spec = failures.some((failure) => !failure.crashed) ? undefined : queue.shift();
+    if (!spec) return Promise.resolve();
+    const task: WorkerTask = { spec, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory };
+    return new Promise<void>((resolve) => {
+      const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
+        // The parent's environment holds its pinned TensorFlow settings (lib/tensorflow): workers train alike.
+        env: process.env,
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        // Lets the worker free the data's staging arrays right after loading (see studyData).
+        execArgv: [...process.execArgv, '--expose-gc'],
+      });
+      let stderr = '';
+      let outcome: { finished: true } | { failed: string; expected: boolean } | null = null;
+      child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
+      child.on('message', (message: WorkerMessage) => {
+        if (message.kind === 'progress') { statuses.set(slot, message.status); showStatus(); }
+        if (message.kind === 'log') reporter.log(message.line);
+        if (message.kind === 'done') outcome = { finished: true };
+        if (message.kind === 'failed') outcome = { failed: message.message, expected: message.expected };
+      });
+      child.on('exit', (code, signal) => {
+        statuses.delete(slot);
+        const result = outcome as { finished: true } | { failed: string; expected: boolean } | null;
+        if (result && 'finished' in result) done += 1;
+        else {
+          const lastLine = stderr.trim().split('\n').filter((line) => !/^(WARNING|I0000|To enable)/.test(line)).pop() ?? '';
+          const failure: WorkerFailure = result
+            ? { spec, reason: result.failed, crashed: !result.expected }
+            : { spec, reason: signal ? `killed by ${signal}` : `exit code ${code}${lastLine ? `: ${lastLine}` : ''}`, crashed: true };
+          failures.push(failure);
+          reporter.log(`${describeRun(spec)}: worker failed (${failure.reason})`);
+        }
+        showStatus();
+        resolve(startWorker(slot));
+      });
+    });
+  };
+
+  await Promise.all(Array.from({ length: workers }, (_, slot) => startWorker(slot)));
+  if (failures.length > 0) throw new WorkerPoolError(failures);
+}
