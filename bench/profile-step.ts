@@ -14,7 +14,8 @@ import * as tf from '../lib/base/tensorflow';
 import { loadSplit } from '../lib/data/fashion-mnist';
 import { NUM_CLASSES } from '../lib/data/idx-files';
 import { buildModel } from '../lib/model/tfjs-model';
-import { STUDY_PROTOCOL, disposeModel, trainRun } from '../lib/model/train';
+import { disposeModel, trainRun } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
 const BATCHES = 100;

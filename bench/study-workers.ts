@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedRun } from '../lib/study/runs';
 import type { RunSpec } from '../lib/study/run-spec';
-import { STUDY_PROTOCOL } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { runInWorkers } from '../lib/study/workers';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 

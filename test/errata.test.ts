@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   convolutionOutputSide, convolutionParameters, ERRATA, errataMarkdown, errataRows, isBetter, markdownTable, METRICS,
-  SEED_BASELINE_TABLE, SEED_DROPOUT_TABLE_TYPES, SEED_LEAKYRELU_TABLE_TYPES, SEED_PROSE, seedConvolutions,
+  ORIGINAL_BASELINE_TABLE, ORIGINAL_DROPOUT_TABLE_TYPES, ORIGINAL_LEAKYRELU_TABLE_TYPES, ORIGINAL_PROSE, seedConvolutions,
   UNVERIFIABLE, unverifiableMarkdown,
 } from '../lib/report/errata';
-import { SEED_BEST_FOLD, SEED_CONFUSIONS, SEED_DECAY, SEED_SELECTION, SEED_TEST, SEED_VALIDATION } from '../lib/report/original-study';
+import { ORIGINAL_BEST_FOLD, ORIGINAL_CONFUSIONS, ORIGINAL_DECAY, ORIGINAL_SELECTION, ORIGINAL_TEST, ORIGINAL_VALIDATION } from '../lib/report/original-study';
 import type { VariantName } from '../lib/model/tfjs-model';
 
 // The notebook ids the project has, spelled out here so a typo in lib/report/errata.ts cannot define them.
@@ -20,13 +20,14 @@ const NOTEBOOK_IDS = [
 ];
 
 // The original's text lives outside the repository; the quotation check runs where it is present.
-const SEED_TEXT = process.env.SEED_TEXT ?? '/work/shared/seed/000_efaaa4a8ca88859f.txt';
+/** The original's text is not part of the project: point ORIGINAL_TEXT at a copy to check the quotations. */
+const ORIGINAL_TEXT = process.env.ORIGINAL_TEXT ?? '';
 
-const VARIANT_NAMES = Object.keys(SEED_BEST_FOLD) as VariantName[];
+const VARIANT_NAMES = Object.keys(ORIGINAL_BEST_FOLD) as VariantName[];
 const entries = [...ERRATA, ...UNVERIFIABLE];
 const evidenceOf = (id: string) => ERRATA.find((erratum) => erratum.id === id)!.evidence;
-const relu = { validation: SEED_VALIDATION.relu, test: SEED_TEST.relu! };
-const leakyrelu = { validation: SEED_VALIDATION.leakyrelu, test: SEED_TEST.leakyrelu! };
+const relu = { validation: ORIGINAL_VALIDATION.relu, test: ORIGINAL_TEST.relu! };
+const leakyrelu = { validation: ORIGINAL_VALIDATION.leakyrelu, test: ORIGINAL_TEST.leakyrelu! };
 
 test('ids are unique, notebooks are the project\'s, no field is empty', () => {
   const ids = entries.map((entry) => entry.id);
@@ -42,9 +43,9 @@ test('ids are unique, notebooks are the project\'s, no field is empty', () => {
   }
 });
 
-test('every quotation is the original\'s, verbatim up to spacing', { skip: !existsSync(SEED_TEXT) && `original not found at ${SEED_TEXT}` }, () => {
+test('every quotation is the original\'s, verbatim up to spacing', { skip: !existsSync(ORIGINAL_TEXT) && `original not found at ${ORIGINAL_TEXT}` }, () => {
   const normalise = (text: string) => text.replace(/\s+/g, ' ');
-  const original = normalise(readFileSync(SEED_TEXT, 'utf8'));
+  const original = normalise(readFileSync(ORIGINAL_TEXT, 'utf8'));
   for (const entry of entries) {
     const texts = [entry.originalSays, 'evidence' in entry ? entry.evidence : entry.why];
     for (const text of texts) {
@@ -65,50 +66,50 @@ test('every quotation is the original\'s, verbatim up to spacing', { skip: !exis
 // states the numbers the check uses.
 const CHECKS: Record<string, () => void> = {
   'tanh-in-every-non-pooling-layer': () => {
-    const nonPooling = SEED_BASELINE_TABLE.filter((layer) => !layer.type.endsWith('Pooling2D'));
-    const leaky = SEED_LEAKYRELU_TABLE_TYPES.flatMap((type, row) => (type === 'LeakyReLU' ? [SEED_LEAKYRELU_TABLE_TYPES[row - 1]] : []));
+    const nonPooling = ORIGINAL_BASELINE_TABLE.filter((layer) => !layer.type.endsWith('Pooling2D'));
+    const leaky = ORIGINAL_LEAKYRELU_TABLE_TYPES.flatMap((type, row) => (type === 'LeakyReLU' ? [ORIGINAL_LEAKYRELU_TABLE_TYPES[row - 1]] : []));
     assert.notEqual(nonPooling.length, leaky.length);
     assert.deepEqual(leaky, ['Conv2D', 'Conv2D', 'Conv2D', 'Dense'], 'LeakyReLU follows the convolutions and the hidden dense layer only');
     assert.ok(evidenceOf('tanh-in-every-non-pooling-layer').includes(`${nonPooling.length} non-pooling layers`));
   },
   'volume-notation': () => {
-    const lastTable = SEED_BASELINE_TABLE[4].shape;
-    assert.equal(SEED_PROSE.firstVolume.length, SEED_BASELINE_TABLE[0].shape.length + 1, 'the prose adds an axis');
-    assert.deepEqual(SEED_PROSE.firstVolume.slice(0, 3), SEED_BASELINE_TABLE[0].shape, 'the first volume agrees in size');
-    assert.notDeepEqual([...SEED_PROSE.lastVolume], lastTable, 'the last volume is written in another axis order');
-    assert.deepEqual([...SEED_PROSE.lastVolume].sort(), [...lastTable].sort(), 'but has the same sizes');
+    const lastTable = ORIGINAL_BASELINE_TABLE[4].shape;
+    assert.equal(ORIGINAL_PROSE.firstVolume.length, ORIGINAL_BASELINE_TABLE[0].shape.length + 1, 'the prose adds an axis');
+    assert.deepEqual(ORIGINAL_PROSE.firstVolume.slice(0, 3), ORIGINAL_BASELINE_TABLE[0].shape, 'the first volume agrees in size');
+    assert.notDeepEqual([...ORIGINAL_PROSE.lastVolume], lastTable, 'the last volume is written in another axis order');
+    assert.deepEqual([...ORIGINAL_PROSE.lastVolume].sort(), [...lastTable].sort(), 'but has the same sizes');
   },
   'parameters-per-kernel-conv2': () => checkPerKernel(1),
   'parameters-per-kernel-conv3': () => checkPerKernel(2),
   'last-convolution-padding': () => {
     const last = seedConvolutions()[2];
-    const padded = convolutionOutputSide(last.inputSide, SEED_PROSE.firstConvolutionPadding, SEED_PROSE.kernelSide, SEED_PROSE.stride);
+    const padded = convolutionOutputSide(last.inputSide, ORIGINAL_PROSE.firstConvolutionPadding, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride);
     assert.notEqual(padded, last.layer.shape[0]);
-    assert.equal(convolutionOutputSide(last.inputSide, 0, SEED_PROSE.kernelSide, SEED_PROSE.stride), last.layer.shape[0]);
+    assert.equal(convolutionOutputSide(last.inputSide, 0, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride), last.layer.shape[0]);
     assert.ok(evidenceOf('last-convolution-padding').includes(`= ${padded} per side`));
   },
   'dropout-4-vs-5-layers': () => {
-    const dropouts = SEED_DROPOUT_TABLE_TYPES.filter((type) => type === 'Dropout').length;
-    assert.notEqual(dropouts, SEED_PROSE.dropoutRates.length);
+    const dropouts = ORIGINAL_DROPOUT_TABLE_TYPES.filter((type) => type === 'Dropout').length;
+    assert.notEqual(dropouts, ORIGINAL_PROSE.dropoutRates.length);
     assert.ok(evidenceOf('dropout-4-vs-5-layers').includes(`${dropouts} Dropout layers`));
   },
   'dropout-after-flatten': () => {
-    const after = SEED_DROPOUT_TABLE_TYPES.flatMap((type, row) => (type === 'Dropout' ? [SEED_DROPOUT_TABLE_TYPES[row - 1]] : []));
+    const after = ORIGINAL_DROPOUT_TABLE_TYPES.flatMap((type, row) => (type === 'Dropout' ? [ORIGINAL_DROPOUT_TABLE_TYPES[row - 1]] : []));
     assert.deepEqual(after.filter((type) => type !== 'Conv2D' && type !== 'Dense'), ['Flatten']);
   },
   'best-fold-percent-header': () => {
-    const cells = VARIANT_NAMES.flatMap((variant) => [SEED_BEST_FOLD[variant].train, SEED_BEST_FOLD[variant].validation]);
+    const cells = VARIANT_NAMES.flatMap((variant) => [ORIGINAL_BEST_FOLD[variant].train, ORIGINAL_BEST_FOLD[variant].validation]);
     assert.ok(cells.every((cell) => cell > 0 && cell < 1), 'every cell is a fraction');
-    assert.ok(Math.max(...cells) < 100 / SEED_PROSE.classes, 'as a percentage, every cell is below chance');
+    assert.ok(Math.max(...cells) < 100 / ORIGINAL_PROSE.classes, 'as a percentage, every cell is below chance');
   },
   'dropout-best-fold-typo': () => {
     for (const variant of VARIANT_NAMES) {
-      assert.ok(SEED_BEST_FOLD[variant].validation >= SEED_VALIDATION[variant].accuracy, `${variant}: best fold below the fold mean`);
+      assert.ok(ORIGINAL_BEST_FOLD[variant].validation >= ORIGINAL_VALIDATION[variant].accuracy, `${variant}: best fold below the fold mean`);
     }
-    assert.ok(SEED_BEST_FOLD.dropout.validation / 10 < SEED_VALIDATION.dropout.accuracy, 'the other reading is impossible');
+    assert.ok(ORIGINAL_BEST_FOLD.dropout.validation / 10 < ORIGINAL_VALIDATION.dropout.accuracy, 'the other reading is impossible');
   },
   'best-fold-mixed-folds': () => {
-    const mixed = VARIANT_NAMES.filter((variant) => SEED_BEST_FOLD[variant].trainFold !== SEED_BEST_FOLD[variant].validationFold);
+    const mixed = VARIANT_NAMES.filter((variant) => ORIGINAL_BEST_FOLD[variant].trainFold !== ORIGINAL_BEST_FOLD[variant].validationFold);
     assert.deepEqual(mixed, ['baseline', 'maxpooling', 'dropout', 'leakyrelu']);
     assert.ok(evidenceOf('best-fold-mixed-folds').startsWith(`In ${mixed.length} of ${VARIANT_NAMES.length} rows`));
   },
@@ -118,37 +119,37 @@ const CHECKS: Record<string, () => void> = {
     assert.ok(evidenceOf('leakyrelu-validation-loss-increase').includes(`−${(relu.validation.loss - leakyrelu.validation.loss).toFixed(4)}`));
   },
   'leakyrelu-except-recall': () => {
-    assert.ok(leakyrelu.validation.recall > SEED_VALIDATION.baseline.recall);
-    assert.ok(METRICS.every((metric) => isBetter(metric, leakyrelu.validation, SEED_VALIDATION.baseline)));
+    assert.ok(leakyrelu.validation.recall > ORIGINAL_VALIDATION.baseline.recall);
+    assert.ok(METRICS.every((metric) => isBetter(metric, leakyrelu.validation, ORIGINAL_VALIDATION.baseline)));
   },
   'relu-better-in-validation': () => {
     assert.ok(METRICS.every((metric) => isBetter(metric, leakyrelu.validation, relu.validation)), 'LeakyReLU better on every validation metric');
     assert.ok(METRICS.every((metric) => isBetter(metric, relu.test, leakyrelu.test)), 'ReLU better on every test metric');
-    assert.ok(SEED_BEST_FOLD.relu.validation > SEED_BEST_FOLD.leakyrelu.validation, 'the best-fold exception the evidence names');
+    assert.ok(ORIGINAL_BEST_FOLD.relu.validation > ORIGINAL_BEST_FOLD.leakyrelu.validation, 'the best-fold exception the evidence names');
   },
   'relu-called-best': () => {
-    assert.equal(SEED_DECAY.variant, 'relu');
+    assert.equal(ORIGINAL_DECAY.variant, 'relu');
     assert.ok(leakyrelu.validation.accuracy > relu.validation.accuracy);
     assert.ok(relu.test.accuracy > leakyrelu.test.accuracy);
   },
   'decay-improves-loss': () => {
-    const constant = SEED_TEST[SEED_DECAY.variant]!;
-    assert.ok(SEED_DECAY.metrics.loss > constant.loss, 'the loss rose with the decay');
-    assert.deepEqual(METRICS.filter((metric) => !isBetter(metric, SEED_DECAY.metrics, constant)), ['loss'], 'and only the loss');
-    assert.ok(evidenceOf('decay-improves-loss').includes(`+${(SEED_DECAY.metrics.loss - constant.loss).toFixed(4)}`));
+    const constant = ORIGINAL_TEST[ORIGINAL_DECAY.variant]!;
+    assert.ok(ORIGINAL_DECAY.metrics.loss > constant.loss, 'the loss rose with the decay');
+    assert.deepEqual(METRICS.filter((metric) => !isBetter(metric, ORIGINAL_DECAY.metrics, constant)), ['loss'], 'and only the loss');
+    assert.ok(evidenceOf('decay-improves-loss').includes(`+${(ORIGINAL_DECAY.metrics.loss - constant.loss).toFixed(4)}`));
   },
   'folds-10-vs-5': () => {
-    assert.notEqual(SEED_PROSE.foldsNamed, SEED_PROSE.k);
-    assert.ok(Math.abs(1 / SEED_PROSE.k - SEED_PROSE.validationShare) < 1e-12, 'k = 5 holds out the stated 20 %');
-    assert.ok(Math.abs(1 / SEED_PROSE.foldsNamed - SEED_PROSE.validationShare) > 0.05, '10-fold does not');
+    assert.notEqual(ORIGINAL_PROSE.foldsNamed, ORIGINAL_PROSE.k);
+    assert.ok(Math.abs(1 / ORIGINAL_PROSE.k - ORIGINAL_PROSE.validationShare) < 1e-12, 'k = 5 holds out the stated 20 %');
+    assert.ok(Math.abs(1 / ORIGINAL_PROSE.foldsNamed - ORIGINAL_PROSE.validationShare) > 0.05, '10-fold does not');
   },
 };
 
 function checkPerKernel(index: number) {
   const { kernels, inputChannels, layer } = seedConvolutions()[index];
-  assert.notEqual(kernels * SEED_PROSE.parametersPerKernel, layer.params, '"26 for each kernel" does not give the table');
-  assert.equal(convolutionParameters(kernels, inputChannels, SEED_PROSE.kernelSide), layer.params, 'kernels spanning every input channel do');
-  assert.ok(evidenceOf(`parameters-per-kernel-conv${index + 1}`).startsWith(`${kernels} × ${SEED_PROSE.parametersPerKernel} = ${kernels * SEED_PROSE.parametersPerKernel}, not ${layer.params}`));
+  assert.notEqual(kernels * ORIGINAL_PROSE.parametersPerKernel, layer.params, '"26 for each kernel" does not give the table');
+  assert.equal(convolutionParameters(kernels, inputChannels, ORIGINAL_PROSE.kernelSide), layer.params, 'kernels spanning every input channel do');
+  assert.ok(evidenceOf(`parameters-per-kernel-conv${index + 1}`).startsWith(`${kernels} × ${ORIGINAL_PROSE.parametersPerKernel} = ${kernels * ORIGINAL_PROSE.parametersPerKernel}, not ${layer.params}`));
 }
 
 test('every erratum has a check', () => {
@@ -162,33 +163,33 @@ for (const [id, check] of Object.entries(CHECKS)) {
 test('what the original gets right stays out of the errata', () => {
   const [conv1, conv2, conv3] = seedConvolutions();
   // "156 trainable parameters, 26 for each kernel": true of the first convolution.
-  assert.equal(conv1.kernels * SEED_PROSE.parametersPerKernel, conv1.layer.params);
-  assert.equal(convolutionOutputSide(SEED_PROSE.inputShape[0], SEED_PROSE.firstConvolutionPadding, SEED_PROSE.kernelSide, SEED_PROSE.stride), conv1.layer.shape[0]);
+  assert.equal(conv1.kernels * ORIGINAL_PROSE.parametersPerKernel, conv1.layer.params);
+  assert.equal(convolutionOutputSide(ORIGINAL_PROSE.inputShape[0], ORIGINAL_PROSE.firstConvolutionPadding, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride), conv1.layer.shape[0]);
   // The third layer "shares all the settings … except for the number of kernels (set to 16) and padding (set to 0)".
-  assert.equal(convolutionOutputSide(conv2.inputSide, 0, SEED_PROSE.kernelSide, SEED_PROSE.stride), conv2.layer.shape[0]);
+  assert.equal(convolutionOutputSide(conv2.inputSide, 0, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride), conv2.layer.shape[0]);
   assert.equal(conv3.kernels, 120);
   // Dense layers: "84 neurons, each of which takes 120 values plus 1 bias" = 10164; the output 10 × 85 = 850; total 61,706.
-  const [hidden, output] = SEED_BASELINE_TABLE.filter((layer) => layer.type === 'Dense');
+  const [hidden, output] = ORIGINAL_BASELINE_TABLE.filter((layer) => layer.type === 'Dense');
   assert.equal(hidden.shape[0] * (conv3.kernels + 1), hidden.params);
   assert.equal(output.shape[0] * (hidden.shape[0] + 1), output.params);
-  assert.equal(SEED_BASELINE_TABLE.reduce((sum, layer) => sum + layer.params, 0), 61706);
+  assert.equal(ORIGINAL_BASELINE_TABLE.reduce((sum, layer) => sum + layer.params, 0), 61706);
   // "3 convolution layers, 2 average pool layers, 1 Flatten and 2 Dense"; "5 layers … feature extraction and 3 … classification".
-  const count = (type: string) => SEED_BASELINE_TABLE.filter((layer) => layer.type === type).length;
+  const count = (type: string) => ORIGINAL_BASELINE_TABLE.filter((layer) => layer.type === type).length;
   assert.deepEqual([count('Conv2D'), count('AveragePooling2D'), count('Flatten'), count('Dense')], [3, 2, 1, 2]);
   // ReLU, MaxPooling and (reversed) Dropout against the baseline: "higher results in all the performance metrics".
   for (const variant of ['relu', 'maxpooling'] as const) {
-    assert.ok(METRICS.every((metric) => isBetter(metric, SEED_VALIDATION[variant], SEED_VALIDATION.baseline)), variant);
+    assert.ok(METRICS.every((metric) => isBetter(metric, ORIGINAL_VALIDATION[variant], ORIGINAL_VALIDATION.baseline)), variant);
   }
-  assert.ok(METRICS.every((metric) => isBetter(metric, SEED_VALIDATION.baseline, SEED_VALIDATION.dropout)));
+  assert.ok(METRICS.every((metric) => isBetter(metric, ORIGINAL_VALIDATION.baseline, ORIGINAL_VALIDATION.dropout)));
   // "Based on the validation accuracy metric, we selected ReLU and LeakyReLU": the top two once MaxPooling is passed over,
   // by the fold-averaged table and by the best-fold table alike.
-  for (const accuracy of [(v: VariantName) => SEED_VALIDATION[v].accuracy, (v: VariantName) => SEED_BEST_FOLD[v].validation]) {
+  for (const accuracy of [(v: VariantName) => ORIGINAL_VALIDATION[v].accuracy, (v: VariantName) => ORIGINAL_BEST_FOLD[v].validation]) {
     const ranked = VARIANT_NAMES.filter((variant) => variant !== 'maxpooling').sort((a, b) => accuracy(b) - accuracy(a));
-    assert.deepEqual(ranked.slice(0, 2).sort(), [...SEED_SELECTION].sort());
+    assert.deepEqual(ranked.slice(0, 2).sort(), [...ORIGINAL_SELECTION].sort());
   }
   // The confusions it reads are possible: fewer than ReLU's test errors.
-  const errors = Math.round((1 - SEED_TEST.relu!.accuracy) * SEED_PROSE.testImages);
-  assert.ok(SEED_CONFUSIONS.reduce((sum, confusion) => sum + confusion.count, 0) < errors);
+  const errors = Math.round((1 - ORIGINAL_TEST.relu!.accuracy) * ORIGINAL_PROSE.testImages);
+  assert.ok(ORIGINAL_CONFUSIONS.reduce((sum, confusion) => sum + confusion.count, 0) < errors);
 });
 
 test('rows: the four columns, all or one notebook\'s; an unknown notebook is an error', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../lib/base/tensorflow';
 import { batchSums, confusionMatrix, metricsFromSums, perClassMetrics, topConfusions } from '../lib/model/metrics';
-import { learningRateAt, STEP_DECAY, STUDY_PROTOCOL } from '../lib/model/train';
+import { learningRateAt } from '../lib/model/train';
+import { STEP_DECAY, STUDY_PROTOCOL } from '../lib/study/protocol';
 import { pairedTTest, twoSidedPValue } from '../lib/study/statistics';
 
 test('macro per-class precision and recall from a hand-made confusion matrix', () => {

@@ -24,7 +24,7 @@ const CONV_STACK = (pool: string, after: [string, string][] = []) => {
   return rows;
 };
 
-const SEED_TABLES = {
+const ORIGINAL_TABLES = {
   baseline: CONV_STACK('AveragePooling2D'),
   relu: CONV_STACK('AveragePooling2D'),
   maxpooling: CONV_STACK('MaxPooling2D'),
@@ -36,7 +36,7 @@ for (const variant of VARIANTS) {
   test(`${variant}: summary equals the seed's table, 61,706 parameters`, () => {
     const model = buildModel(variant, { seed: 1 });
     const rows = summarizeModel(model).map((row) => [row.type, row.outputShape, row.params]);
-    assert.deepEqual(rows, SEED_TABLES[variant]);
+    assert.deepEqual(rows, ORIGINAL_TABLES[variant]);
     assert.equal(countParameters(model), 61706);
     disposeModel(model);
   });

@@ -17,7 +17,8 @@ import { runKey } from '../lib/study/run-key';
 import type { RunSpec } from '../lib/study/run-spec';
 import { cachedRun, DivergedRunError, ensureRun } from '../lib/study/runs';
 import { studyData } from '../lib/study/study';
-import { STUDY_PROTOCOL, trainRun } from '../lib/model/train';
+import { trainRun } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 const SPEC: RunSpec = { variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 2 }, seed: 5, split: { kind: 'full' }, limit: 400 };

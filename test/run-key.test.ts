@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runKey } from '../lib/study/run-key';
 import type { RunSpec } from '../lib/study/run-spec';
-import { STUDY_PROTOCOL } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { PROJECT_DIRECTORY } from './paths';
 
 const SPECS: RunSpec[] = [

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../lib/base/tensorflow';
 import { loadSplit } from '../lib/data/fashion-mnist';
-import { STUDY_PROTOCOL, disposeModel, evaluate, trainRun } from '../lib/model/train';
+import { disposeModel, evaluate, trainRun } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DATA_DIRECTORY } from './paths';
 
 test('one epoch on 2,000 real training images reaches > 50 % on 1,000 held-out images', async () => {

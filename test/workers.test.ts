@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cachedRun } from '../lib/study/runs';
 import type { RunSpec } from '../lib/study/run-spec';
-import { STUDY_PROTOCOL } from '../lib/model/train';
+import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { runInWorkers, WorkerPoolError } from '../lib/study/workers';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { VARIANT_TITLES, VariantName } from '../model/tfjs-model';
-import { SEED_DECAY, SEED_TEST, SEED_VALIDATION } from '../report/original-study';
+import { ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION } from '../report/original-study';
 
 interface Summary {
   kfold: { variant: VariantName; k: number; finalValidation: Record<string, { mean: number; std: number }>; generalizationGap: number }[];
@@ -22,10 +22,10 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const result of summary.kfold) {
   const accuracy = result.finalValidation.accuracy;
   const test = summary.test.find((entry) => entry.variant === result.variant);
-  console.log(`| ${VARIANT_TITLES[result.variant]}${summary.selection.chosen.includes(result.variant) ? ' (chosen)' : ''} | ${f(accuracy.mean)} ± ${f(accuracy.std)} | ${f(SEED_VALIDATION[result.variant].accuracy)} | ${f(result.generalizationGap)} | ${test ? f(test.test.metrics.accuracy) : '–'} | ${SEED_TEST[result.variant] ? f(SEED_TEST[result.variant]!.accuracy) : '–'} |`);
+  console.log(`| ${VARIANT_TITLES[result.variant]}${summary.selection.chosen.includes(result.variant) ? ' (chosen)' : ''} | ${f(accuracy.mean)} ± ${f(accuracy.std)} | ${f(ORIGINAL_VALIDATION[result.variant].accuracy)} | ${f(result.generalizationGap)} | ${test ? f(test.test.metrics.accuracy) : '–'} | ${ORIGINAL_TEST[result.variant] ? f(ORIGINAL_TEST[result.variant]!.accuracy) : '–'} |`);
 }
 if (summary.decay) {
-  console.log(`| ${VARIANT_TITLES[summary.decay.variant]}, LR halved every 5 epochs | | | | ${f(summary.decay.test.metrics.accuracy)} | ${SEED_DECAY.variant === summary.decay.variant ? f(SEED_DECAY.metrics.accuracy) : '–'} |`);
+  console.log(`| ${VARIANT_TITLES[summary.decay.variant]}, LR halved every 5 epochs | | | | ${f(summary.decay.test.metrics.accuracy)} | ${ORIGINAL_DECAY.variant === summary.decay.variant ? f(ORIGINAL_DECAY.metrics.accuracy) : '–'} |`);
 }
 const time = summary.protocolTime;
 console.log(`\nThe ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd}: ${time.wallMinutes.toFixed(1)} min of wall time, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time` +

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import * as tf from '../base/tensorflow';
 import { DataFileSpec, FASHION_MNIST_FILES, IMAGE_SIDE, Split, sha256, verifyDataFile } from './idx-files';
 
-export { CLASS_NAMES, NUM_CLASSES, IMAGE_SIDE } from './idx-files';
 export type { Split } from './idx-files';
 
 /** One split of the data set, pixels scaled to [0, 1]. */

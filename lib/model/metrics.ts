@@ -3,7 +3,7 @@
  *
  * - Keras-style (`precision`, `recall`): Keras' Precision()/Recall() on softmax outputs. Every one
  *   of the 10 outputs is thresholded at 0.5 against the one-hot label and the counts are pooled over
- *   all classes. This is what the seed reports; it is why its precision sits above accuracy (a
+ *   all classes. This is what the original reports; it is why its precision sits above accuracy (a
  *   confident-enough prediction is rarely wrong) and its recall below (an unsure one counts as a miss).
  * - Macro per-class (`macroPrecision`, `macroRecall`): from the confusion matrix, each class's
  *   precision and recall averaged over classes. The honest view of a 10-class classifier.
@@ -31,6 +31,10 @@ export function batchSums(oneHotLabels: tf.Tensor2D, probabilities: tf.Tensor2D,
     ]) as tf.Tensor1D;
   });
 }
+
+/** The four metrics of every epoch and evaluation, in the order the original's tables give them. */
+export const METRIC_NAMES = ['accuracy', 'precision', 'recall', 'loss'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface EpochMetrics {
   loss: number;

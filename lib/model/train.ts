@@ -30,12 +30,6 @@ export interface TrainingProtocol {
   decay: LearningRateDecay | null;
 }
 
-/** The original's protocol: Adam at 0.001 (Keras' default), 15 epochs, batch 32 (Keras' default; the original names none). */
-export const STUDY_PROTOCOL: TrainingProtocol = { epochs: 15, batchSize: 32, learningRate: 0.001, decay: null };
-
-/** The seed's choice 2: halve the learning rate every 5 epochs. */
-export const STEP_DECAY: LearningRateDecay = { factor: 0.5, everyEpochs: 5 };
-
 /** Learning rate in epoch `epoch` (0-based): lr × factor^floor(epoch / everyEpochs). */
 export function learningRateAt(protocol: TrainingProtocol, epoch: number): number {
   if (!protocol.decay) return protocol.learningRate;

@@ -152,7 +152,7 @@ export function runCurvesFigure(runs: { name: string; history: { epoch: number; 
   return { data, layout };
 }
 
-/** Final validation accuracy per variant (mean ± std over folds), with the seed's values beside. */
+/** Final validation accuracy per variant (mean ± std over folds), with the original's values beside. */
 export function variantComparisonFigure(entries: { name: string; ours: MetricSummary; seedAccuracy: number }[], heading: string): PlotlyFigure {
   return {
     data: [

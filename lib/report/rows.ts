@@ -1,11 +1,11 @@
 /**
- * Table rows the report shows, built from study results: ours beside the seed's, with differences.
+ * Table rows the report shows, built from study results: ours beside the original's, with differences.
  * Notebooks pass these to showTable; keeping them here keeps the notebooks to narrative and calls.
  */
 import { EpochMetrics } from '../model/metrics';
 import { VARIANT_TITLES, VariantName } from '../model/tfjs-model';
 import { finalMetrics, RunRecord } from '../study/runs';
-import { SEED_BEST_FOLD, SEED_VALIDATION, SeedMetrics } from './original-study';
+import { ORIGINAL_BEST_FOLD, ORIGINAL_VALIDATION, OriginalMetrics } from './original-study';
 import { KFoldResult, Selection } from '../study/study';
 import { PairedTest } from '../study/statistics';
 import { meanPlusMinus, Row } from './tables';
@@ -25,12 +25,12 @@ export function kfoldMetricRows(result: KFoldResult): Row[] {
 }
 
 /**
- * The seed's numbers for a variant beside ours: its best-fold table (training and validation top-1
+ * The original's numbers for a variant beside ours: its best-fold table (training and validation top-1
  * accuracy) and its validation table (accuracy, precision, recall, loss).
  */
 export function seedComparisonRows(result: KFoldResult): Row[] {
-  const seedBest = SEED_BEST_FOLD[result.variant];
-  const seedValidation = SEED_VALIDATION[result.variant];
+  const seedBest = ORIGINAL_BEST_FOLD[result.variant];
+  const seedValidation = ORIGINAL_VALIDATION[result.variant];
   const best = result.bestFolds;
   // Both tables take each column's best fold separately; folds are numbered from 1 here, from 0 in the original.
   const rows: Row[] = [
@@ -49,12 +49,12 @@ export function seedComparisonRows(result: KFoldResult): Row[] {
   return rows;
 }
 
-/** The seed's "Baseline vs X" table, its values and ours side by side. */
+/** The original's "Baseline vs X" table, its values and ours side by side. */
 export function baselineComparisonRows(variant: KFoldResult, baseline: KFoldResult): Row[] {
   return [baseline, variant].map((result) => {
     const row: Row = { model: VARIANT_TITLES[result.variant] };
     for (const metric of METRIC_ORDER) {
-      row[`${metric} (seed)`] = SEED_VALIDATION[result.variant][metric];
+      row[`${metric} (seed)`] = ORIGINAL_VALIDATION[result.variant][metric];
       row[`${metric} (ours)`] = result.finalValidation[metric].mean;
     }
     return row;
@@ -77,8 +77,8 @@ export function selectionRows(selection: Selection): Row[] {
   }));
 }
 
-/** A test run's metrics beside the seed's (null where the seed reports none). */
-export function testComparisonRows(runs: { label: string; run: RunRecord; seed: SeedMetrics | null }[]): Row[] {
+/** A test run's metrics beside the original's (null where the original reports none). */
+export function testComparisonRows(runs: { label: string; run: RunRecord; seed: OriginalMetrics | null }[]): Row[] {
   return runs.map(({ label, run, seed }) => {
     const metrics = finalMetrics(run).evaluated;
     const row: Row = { model: label };
@@ -100,11 +100,11 @@ const points = (value: number) => `${(100 * value).toFixed(2)} percentage points
 export function variantFindings(result: KFoldResult, baseline: KFoldResult | null, test: PairedTest | null): string {
   const title = VARIANT_TITLES[result.variant];
   const validation = result.finalValidation;
-  const seed = SEED_VALIDATION[result.variant];
+  const seed = ORIGINAL_VALIDATION[result.variant];
   const lines = [
     `- After ${result.runs[0].history.length} epochs, ${title} reaches a validation accuracy of **${meanPlusMinus(validation.accuracy.mean, validation.accuracy.std)}** over ${result.k} folds (seed: ${seed.accuracy.toFixed(4)}), with validation loss ${meanPlusMinus(validation.loss.mean, validation.loss.std)} (seed: ${seed.loss.toFixed(4)}).`,
     `- Final training accuracy minus validation accuracy is ${points(result.generalizationGap)} on average (the gap the selection rule uses; with dropout active in training it can be negative).`,
-    `- Keras-style precision ${validation.precision.mean.toFixed(4)} sits ${validation.precision.mean > validation.accuracy.mean ? 'above' : 'below'} accuracy and recall ${validation.recall.mean.toFixed(4)} ${validation.recall.mean < validation.accuracy.mean ? 'below' : 'above'} it, as in the seed; the macro per-class view gives precision ${result.macroPrecision.mean.toFixed(4)} and recall ${result.macroRecall.mean.toFixed(4)}.`,
+    `- Keras-style precision ${validation.precision.mean.toFixed(4)} sits ${validation.precision.mean > validation.accuracy.mean ? 'above' : 'below'} accuracy and recall ${validation.recall.mean.toFixed(4)} ${validation.recall.mean < validation.accuracy.mean ? 'below' : 'above'} it, as in the original; the macro per-class view gives precision ${result.macroPrecision.mean.toFixed(4)} and recall ${result.macroRecall.mean.toFixed(4)}.`,
   ];
   if (baseline && test) {
     const better = test.meanDifference > 0;

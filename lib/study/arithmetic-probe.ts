@@ -32,7 +32,8 @@ import { ADAM } from '../model/native/lenet';
 import { PROJECT_DIRECTORY } from '../base/paths';
 import { mixSeeds, seededPermutation, seededRandom } from '../base/random';
 import { runDataFor, RunSpec } from './run-spec';
-import { EpochRecord, learningRateAt, STEP_DECAY, trainRun, TrainingProtocol } from '../model/train';
+import { EpochRecord, learningRateAt, trainRun, TrainingProtocol } from '../model/train';
+import { STEP_DECAY } from './protocol';
 
 export const ARITHMETIC_LOCK = join(PROJECT_DIRECTORY, 'lib', 'study', 'arithmetic.lock.json');
 

@@ -9,7 +9,7 @@
  *                   sizes: a quick end-to-end check (what CI executes)
  */
 import { studyOptions, StudyOptions } from './study';
-import { STUDY_PROTOCOL } from '../model/train';
+import { STUDY_PROTOCOL } from './protocol';
 
 export const PROFILES = ['full', 'fast'] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as tf from '../base/tensorflow';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { RunEnvironment, runEnvironment } from './environment';
-import { CLASS_NAMES, IMAGE_SIDE, NUM_CLASSES } from '../data/fashion-mnist';
+import { CLASS_NAMES, IMAGE_SIDE, NUM_CLASSES } from '../data/idx-files';
 import { ConfusionMatrix, confusionMatrix, EpochMetrics, perClassMetrics, PerClassMetrics } from '../model/metrics';
 import { faultPoint } from './faults';
 import { buildModel } from '../model/tfjs-model';

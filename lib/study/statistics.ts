@@ -19,6 +19,13 @@ export function meanAndSpread(values: number[]): MeanAndSpread {
   return { mean: Number(mean(values)), std: values.length > 1 ? Number(std(values)) : 0, values };
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** Continued fraction for the regularized incomplete beta function (Numerical Recipes, betacf). */
 function betaContinuedFraction(a: number, b: number, x: number): number {
   const tiny = 1e-300;

@@ -6,14 +6,15 @@
 import * as tf from '../base/tensorflow';
 import { DEFAULT_DATA_DIRECTORY } from '../base/paths';
 import { DataSplit, loadSplit } from '../data/fashion-mnist';
-import { EpochMetrics } from '../model/metrics';
+import { EpochMetrics, METRIC_NAMES } from '../model/metrics';
 import { VARIANTS, VariantName } from '../model/tfjs-model';
 import { ProgressReporter, silentReporter, terminalReporter } from './progress';
 import { cachedRun, ensureRun, RunRecord } from './runs';
 import { runDataFor, RunSpec } from './run-spec';
 import { specIdentity } from './run-key';
-import { MeanAndSpread, meanAndSpread, PairedTest, pairedTTest } from './statistics';
-import { STEP_DECAY, STUDY_PROTOCOL, TrainingProtocol } from '../model/train';
+import { MeanAndSpread, meanAndSpread, median, PairedTest, pairedTTest } from './statistics';
+import { TrainingProtocol } from '../model/train';
+import { STEP_DECAY, STUDY_PROTOCOL } from './protocol';
 
 export interface StudyOptions {
   protocol: TrainingProtocol;
@@ -42,7 +43,7 @@ export const BATCH_SIZE_VARIANTS: VariantName[] = ['baseline', 'relu'];
 export { DEFAULT_DATA_DIRECTORY };
 
 /**
- * The seed's study (5 folds, seed 42, batch 32, all images), repeated with 3 seeds of
+ * The original's study (5 folds, seed 42, batch 32, all images), repeated with 3 seeds of
  * cross-validation and 5 seeds of final retraining, and cross-validated at 4 batch sizes.
  */
 export function studyOptions(overrides: Partial<StudyOptions> = {}): StudyOptions {
@@ -104,7 +105,6 @@ export interface MetricSummary {
   recall: MeanAndSpread;
 }
 
-const METRIC_NAMES = ['loss', 'accuracy', 'precision', 'recall'] as const;
 
 function summarize(metrics: EpochMetrics[]): MetricSummary {
   const entries = METRIC_NAMES.map((name) => [name, meanAndSpread(metrics.map((m) => m[name]))]);
@@ -190,7 +190,7 @@ export function aggregateFolds(variant: VariantName, runs: RunRecord[]): KFoldRe
 }
 
 /**
- * The seed's overfitting rule, made explicit. The seed passed over MaxPooling because "it was
+ * The original's overfitting rule, made explicit. The original passed over MaxPooling because "it was
  * overfitting much more than the other models": a variant is passed over when its mean final
  * training − validation accuracy gap exceeds the median gap of all variants by more than this.
  * (A relative rule: how large gaps are depends on the protocol; which variant stands out does not.)
@@ -202,12 +202,6 @@ export interface Selection {
   chosen: VariantName[];
   medianGap: number;
   maxGapAboveMedian: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Ranks by validation accuracy and picks the best two that do not overfit much more than the rest. */
