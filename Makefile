@@ -109,11 +109,11 @@ retrain: setup ## empty the run cache, retrain everything, re-execute the notebo
 lab: setup ## open JupyterLab on the notebooks, TypeScript kernel (127.0.0.1 only)
 	$(JUPYTER) lab --ip=127.0.0.1 --notebook-dir=notebooks
 
-# Keras for the benchmarks only (the report never needs it): tensorflow-cpu 2.21.0 into .venv, from
-# the wheel make native downloaded (its SHA-256 checked there) or from PyPI by exact version.
-$(VENV)/.keras: $(VENV)/.installed
-	wheel=$$(ls .cache/wheels/tensorflow_cpu-2.21.0-*.whl 2>/dev/null | head -n 1); \
-	  $(VENV)/bin/pip install -q "$${wheel:-tensorflow-cpu==2.21.0}"
+# Keras for the benchmarks and the Keras export only (the report never needs it): tensorflow-cpu
+# 2.21.0 and its dependencies into .venv, every wheel checked against requirements-bench.txt's
+# SHA-256 (the tensorflow-cpu wheel make native already downloaded is taken from .cache/wheels).
+$(VENV)/.keras: $(VENV)/.installed requirements-bench.txt
+	$(VENV)/bin/pip install -q --require-hashes --find-links .cache/wheels -r requirements-bench.txt
 	@touch $@
 
 bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (results/bench.md)

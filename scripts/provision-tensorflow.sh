@@ -3,13 +3,17 @@
 #
 # Sources, tried in this order (each is skipped once the binding passes the check):
 #   0. TFJS_LIBTENSORFLOW_DIR: a directory you supply with lib/libtensorflow*.so* and include/tensorflow/c
-#   1. tfjs-node's own installer (downloads libtensorflow 2.9.1 and a prebuilt binding; open networks)
-#   2. the tensorflow-cpu wheel from PyPI (pip download, never installed): its libtensorflow_cc.so.2,
-#      libtensorflow_framework.so.2 and C headers, with the binding built from source by node-gyp
-#   3. TensorFlow Java's native artifact from Maven (org.tensorflow:tensorflow-core-native,
-#      classifier linux-x86_64), which carries the same two libraries; headers still come from 2.
+#   1. the tensorflow-cpu 2.21.0 wheel from PyPI (pip download, never installed; SHA-256 checked): its
+#      libtensorflow_cc.so.2, libtensorflow_framework.so.2 and C headers, with the binding built from
+#      source by node-gyp
+#   2. TensorFlow Java's native artifact from Maven (org.tensorflow:tensorflow-core-native,
+#      classifier linux-x86_64; SHA-256 checked), which carries the same two libraries; headers
+#      still come from 1.
+#   3. tfjs-node's own installer (downloads libtensorflow 2.9.1 and a prebuilt binding; open networks)
 # Idempotent: a binding that already passes the check is left alone.
-# TFJS_PROVISION_SOURCES limits and orders the automatic sources (default "download wheel maven");
+# TFJS_PROVISION_SOURCES limits the automatic sources, tried in the order above (default "wheel maven download": the
+# pinned and verified libtensorflow 2.21.0 first, the one every committed run was trained with, since
+# the library's version is part of every run's cache key; tfjs-node's own 2.9.1 download last);
 # e.g. TFJS_PROVISION_SOURCES="maven" proves the Maven fallback (it still needs the wheel's headers).
 set -uo pipefail
 
@@ -17,13 +21,29 @@ project_dir=$(cd "$(dirname "$0")/.." && pwd)
 package_dir="$project_dir/node_modules/@tensorflow/tfjs-node"
 cache_dir="$project_dir/.cache"
 wheel_spec="tensorflow-cpu==2.21.0"
+# The exact files used, and their SHA-256: the native libraries that do all the arithmetic are
+# verified before use like the data files. The wheel is asked for by its tags (CPython 3.11,
+# manylinux 2.27, x86-64), so every machine fetches this one file whatever its own Python.
+wheel_file="tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl"
+wheel_sha256="2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c"
 maven_artifact="org.tensorflow:tensorflow-core-native:1.1.0:jar:linux-x86_64"
+maven_file="tensorflow-core-native-1.1.0-linux-x86_64.jar"
+maven_sha256="81b0e11290ba3b2e134901395ef59f1ae616f8ab7931f0d5c3eeb89c1b97c4e6"
 check="node $project_dir/dist/lib/cli/check-backend.js"
 tried=()
-sources=" ${TFJS_PROVISION_SOURCES:-download wheel maven} "
+sources=" ${TFJS_PROVISION_SOURCES:-wheel maven download} "
 wants() { [[ "$sources" == *" $1 "* ]]; }
 
 say() { printf '[provision-tensorflow] %s\n' "$*" >&2; }
+
+# verified FILE SHA256: exits non-zero (with one message) unless FILE has that SHA-256.
+verified() {
+  local actual
+  actual=$(sha256sum "$1" | cut -d' ' -f1)
+  [ "$actual" = "$2" ] && return 0
+  say "$(basename "$1") has SHA-256 $actual, expected $2: refusing to use it (delete it to download it again)."
+  return 1
+}
 
 if [ ! -d "$package_dir" ]; then
   say "node_modules/@tensorflow/tfjs-node is missing: run 'npm install' first (make does this)."
@@ -64,27 +84,18 @@ if [ -n "${TFJS_LIBTENSORFLOW_DIR:-}" ]; then
   fi
 fi
 
-# 1. tfjs-node's own installer.
-if wants download; then
-  tried+=("tfjs-node's installer (libtensorflow 2.9.1 download)")
-  say "trying tfjs-node's own libtensorflow download ..."
-  if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && $check; then
-    say "using the libtensorflow that tfjs-node downloaded."
-    exit 0
-  fi
-  say "tfjs-node's download failed ($(grep -m1 -o 'Error: .*' "$cache_dir/tfjs-node-install.log" || echo 'see .cache/tfjs-node-install.log'))."
-fi
-
-# 2. The tensorflow-cpu wheel (its headers serve the Maven libraries of step 3 too).
+# 1. The tensorflow-cpu wheel (its headers serve the Maven libraries of step 2 too).
 if wants wheel || wants maven; then
   tried+=("pip download $wheel_spec")
   say "fetching the $wheel_spec wheel (273 MB, not installed; only its C libraries and headers are used) ..."
   mkdir -p "$cache_dir/wheels"
-  wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
-  if [ -z "$wheel" ]; then
-    python3 -m pip download --no-deps --only-binary=:all: -d "$cache_dir/wheels" "$wheel_spec" >"$cache_dir/pip-download.log" 2>&1
-    wheel=$(ls "$cache_dir"/wheels/tensorflow_cpu-*.whl 2>/dev/null | head -n 1)
+  wheel="$cache_dir/wheels/$wheel_file"
+  if [ ! -f "$wheel" ]; then
+    python3 -m pip download --no-deps --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
+      --platform manylinux_2_27_x86_64 -d "$cache_dir/wheels" "$wheel_spec" >"$cache_dir/pip-download.log" 2>&1
   fi
+  [ -f "$wheel" ] && ! verified "$wheel" "$wheel_sha256" && exit 1
+  [ -f "$wheel" ] || wheel=""
   if [ -n "$wheel" ]; then
     rm -rf "$package_dir/deps" && mkdir -p "$package_dir/deps"
     if python3 "$project_dir/scripts/extract-libtensorflow.py" "$wheel" "$package_dir/deps" "$package_dir/binding" >&2 && wants wheel \
@@ -97,12 +108,13 @@ if wants wheel || wants maven; then
   fi
 fi
 
-# 3. TensorFlow Java's native artifact (libraries only; the headers come from the wheel's extraction).
+# 2. TensorFlow Java's native artifact (libraries only; the headers come from the wheel's extraction).
 if wants maven && command -v mvn >/dev/null && [ -f "$package_dir/deps/include/tensorflow/c/c_api.h" ]; then
   tried+=("mvn $maven_artifact")
   say "trying TensorFlow Java's native libraries ($maven_artifact) ..."
   if mvn -q dependency:copy -Dartifact="$maven_artifact" -DoutputDirectory="$cache_dir/maven" >"$cache_dir/maven.log" 2>&1; then
-    jar=$(ls "$cache_dir"/maven/tensorflow-core-native-*.jar | head -n 1)
+    jar="$cache_dir/maven/$maven_file"
+    verified "$jar" "$maven_sha256" || exit 1
     rm -rf "$package_dir/deps/lib" && mkdir -p "$package_dir/deps/lib"
     python3 - "$jar" "$package_dir/deps/lib" <<'PY'
 import os, sys, zipfile
@@ -119,6 +131,17 @@ PY
   else
     say "maven could not fetch $maven_artifact; see $cache_dir/maven.log"
   fi
+fi
+
+# 3. tfjs-node's own installer (last: its libtensorflow 2.9.1 is not the one the committed runs used).
+if wants download; then
+  tried+=("tfjs-node's installer (libtensorflow 2.9.1 download)")
+  say "trying tfjs-node's own libtensorflow download ..."
+  if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && $check; then
+    say "using the libtensorflow that tfjs-node downloaded."
+    exit 0
+  fi
+  say "tfjs-node's download failed ($(grep -m1 -o 'Error: .*' "$cache_dir/tfjs-node-install.log" || echo 'see .cache/tfjs-node-install.log'))."
 fi
 
 say "FAILED: no working native TensorFlow backend. Tried:"

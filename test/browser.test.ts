@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,22 +53,36 @@ async function freePort(): Promise<number> {
   });
 }
 
-test('JupyterLab on localhost draws the interactive plotly figure of an executed notebook', async () => {
-  const port = await freePort();
-  const lab: ChildProcess = spawn(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
-    'lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', '--allow-root', '--IdentityProvider.token=', '--ServerApp.password=',
-    '--ServerApp.disable_check_xsrf=True', `--ServerApp.root_dir=${PROJECT_DIRECTORY}`,
+/** JupyterLab on a free local port with a random token and XSRF protection on; resolves once it serves. */
+function startJupyterLab(port: number, token: string): Promise<ChildProcess> {
+  const lab = spawn(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
+    'lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
+    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${PROJECT_DIRECTORY}`,
     `--ServerApp.runtime_dir=${mkdtempSync(join(tmpdir(), 'lab-runtime-'))}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-  ], { stdio: 'ignore' });
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    // The server announces its address once it listens: no retrying against a clock.
+    lab.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes(`127.0.0.1:${port}/lab`)) resolve(lab);
+    });
+    lab.on('exit', (code) => reject(new Error(`JupyterLab exited (${code}) before it served:\n${log.slice(-2000)}`)));
+  });
+}
+
+/** The first notebook whose committed outputs hold a plotly figure. */
+const notebookWithFigure = notebooks.find((name) => readFileSync(join(PROJECT_DIRECTORY, 'notebooks', name), 'utf8').includes('application/vnd.plotly.v1+json'))!;
+
+test('JupyterLab on localhost, behind a random token and XSRF protection, draws the interactive plotly figure of an executed notebook', async () => {
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const lab = await startJupyterLab(port, token);
   try {
     const page = await (await openBrowser()).newPage();
-    const url = `http://127.0.0.1:${port}/lab/tree/notebooks/00-environment.ipynb`;
-    for (let attempt = 0; ; attempt += 1) {
-      try { await page.goto(url, { timeout: 10_000 }); break; } catch (error) {
-        if (attempt > 30) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
+    const refused = await page.request.get(`http://127.0.0.1:${port}/api/contents/notebooks`);
+    assert.equal(refused.status(), 403, 'the API answers without the token');
+    await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/${notebookWithFigure}?token=${token}`);
     // jupyterlab-plotly first shows the output's PNG, and swaps in the live plot drawn from the
     // stored application/vnd.plotly.v1+json spec when the pointer comes over it, as a reader's would.
     const image = await page.waitForSelector('.jp-RenderedPlotly img.plot-img', { timeout: 90_000 });
@@ -75,7 +90,7 @@ test('JupyterLab on localhost draws the interactive plotly figure of an executed
     const box = (await image.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('.jp-RenderedPlotly .plot-container .main-svg', { timeout: 60_000 });
-    const traces = await page.$$eval('.jp-RenderedPlotly .plot-container .scatterlayer .trace', (elements) => elements.length);
+    const traces = await page.$$eval('.jp-RenderedPlotly .plot-container .main-svg .trace', (elements) => elements.length);
     assert.ok(traces > 0, 'the plotly figure has no drawn trace');
     await page.close();
   } finally {
