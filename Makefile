@@ -106,6 +106,10 @@ retrain: setup ## empty the run cache, retrain everything, re-execute the notebo
 	rm -rf runs
 	$(MAKE) study figures
 
+tensorboard: setup ## TensorBoard on every run's per-epoch scalars (127.0.0.1:6006)
+	node dist/lib/cli/study.js tensorboard
+	$(VENV)/bin/tensorboard --logdir runs --host 127.0.0.1 --port 6006
+
 lab: setup ## open JupyterLab on the notebooks, TypeScript kernel (127.0.0.1 only)
 	$(JUPYTER) lab --ip=127.0.0.1 --notebook-dir=notebooks
 

@@ -2,7 +2,7 @@
  * What a `study` command line asks for, once read and checked (lib/cli/study.ts reads it,
  * lib/cli/study-commands.ts carries it out). Loads nothing: help and usage errors need no TensorFlow.
  */
-export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair'] as const;
+export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair', 'tensorboard'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The command line, read and checked; nothing loaded or trained yet. */

@@ -5,14 +5,14 @@ import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { VARIANTS } from '../model/network';
-import { parseProfile, profileOptions } from '../study/profiles';
+import { currentProfile, parseProfile, profileOptions } from '../study/profiles';
 import { ProgressReporter, terminalReporter } from '../study/progress';
 import { CorruptRunError, writeFileAtomically } from '../study/run-files';
 import { parseSpec, RunSpec } from '../study/run-spec';
 import type { Request } from './request';
 import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../study/runs';
 import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
-import { currentProfile } from '../study/profiles';
+import { hasTensorBoard, writeTensorBoard } from '../study/tensorboard';
 import { kfoldSummary, studySummary } from '../study/results';
 
 /** The JSON output cannot be written: said before any training starts. */
@@ -97,6 +97,21 @@ async function repair(options: StudyOptions, specText: string | null): Promise<v
   reporter.log(`${damaged} damaged run(s) set aside; the next call (study all or run, or a notebook) retrains them`);
 }
 
+/** `tensorboard`: event files for every run of the plan that lacks them. */
+async function tensorBoard(options: StudyOptions): Promise<void> {
+  const { specs } = await studyPlan(options);
+  let written = 0;
+  for (const spec of specs) {
+    const run = await cachedRun(spec, options.runsDirectory);
+    const { folder } = await runLocation(spec, options.runsDirectory);
+    if (run && !hasTensorBoard(folder)) {
+      writeTensorBoard(run, folder);
+      written += 1;
+    }
+  }
+  reporter.log(`TensorBoard event files written for ${written} run(s); \`make tensorboard\` serves ${options.runsDirectory} on 127.0.0.1`);
+}
+
 export async function runRequest(request: Request): Promise<void> {
   const options = optionsFor(request);
   if (request.json) checkWritable(request.json);
@@ -105,6 +120,7 @@ export async function runRequest(request: Request): Promise<void> {
     case 'plan': return plan(options);
     case 'run': return runOne(request.spec!, options);
     case 'repair': return repair(options, request.spec);
+    case 'tensorboard': return tensorBoard(options);
     case 'kfold': {
       const result = await runKFold(request.variant as (typeof VARIANTS)[number], options);
       summary = { command: 'kfold', kfold: [kfoldSummary(result)] };

@@ -22,6 +22,8 @@ Commands:
   run SPEC              train exactly one run, given as a JSON spec (a line of \`plan\`)
   repair [SPEC]         set aside damaged runs of the plan, or the one run SPEC, as
                         <key>.damaged-<time>, so that the next call retrains them
+  tensorboard           write the TensorBoard event files that runs of the plan lack
+                        (\`make tensorboard\` then serves them on 127.0.0.1)
 
 Options:
   --profile NAME     full (default) or fast, as the notebooks' STUDY_PROFILE (which it overrides)

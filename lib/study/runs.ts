@@ -30,6 +30,7 @@ import {
   writeFolderAtomically,
 } from './run-files';
 import { describeRun, RunData, RunSpec } from './run-spec';
+import { writeTensorBoard } from './tensorboard';
 import { EpochRecord, evaluate, LabelledImages, RunState, trainRun } from '../model/train';
 
 export { DEFAULT_RUNS_DIRECTORY };
@@ -242,6 +243,7 @@ async function storeFinishedRun(spec: RunSpec, key: string, folder: string, sets
     files,
   };
   writeFileAtomically(join(folder, 'run.json'), JSON.stringify(record));
+  writeTensorBoard(record, folder);
   for (const name of readdirSync(folder)) if (CHECKPOINT.test(name)) rmSync(join(folder, name), { recursive: true, force: true });
   return record;
 }
