@@ -13,7 +13,7 @@ import type { Request } from './request';
 import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../study/runs';
 import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
 import { hasTensorBoard, writeTensorBoard } from '../study/tensorboard';
-import { kfoldSummary, studySummary } from '../study/results';
+import { kfoldSummary, studySummary, writeResults } from '../study/results';
 
 /** The JSON output cannot be written: said before any training starts. */
 class OutputFileError extends Error {
@@ -115,22 +115,30 @@ async function tensorBoard(options: StudyOptions): Promise<void> {
 export async function runRequest(request: Request): Promise<void> {
   const options = optionsFor(request);
   if (request.json) checkWritable(request.json);
-  let summary: unknown;
   switch (request.command) {
     case 'plan': return plan(options);
     case 'run': return runOne(request.spec!, options);
     case 'repair': return repair(options, request.spec);
     case 'tensorboard': return tensorBoard(options);
-    case 'kfold': {
-      const result = await runKFold(request.variant as (typeof VARIANTS)[number], options);
-      summary = { command: 'kfold', kfold: [kfoldSummary(result)] };
-      break;
+    case 'kfold': return report({ command: 'kfold', kfold: [kfoldSummary(await runKFold(request.variant as (typeof VARIANTS)[number], options))] }, [], request.json);
+    case 'all': {
+      await trainPlan(options);
+      const { summary, runs } = await studySummary(options);
+      return report({ command: 'all', ...summary }, runs, request.json);
     }
-    default:
-      if (request.command === 'all') await trainPlan(options);
-      summary = await studySummary(options, { decay: request.command !== 'select' });
+    default: {
+      // select and decay: the reproduction's part of the study only.
+      const reproduction = { ...options, cvSeeds: [options.seed], finalSeeds: [options.seed], batchSizes: [options.protocol.batchSize] };
+      const { summary, runs } = await studySummary(reproduction);
+      return report({ command: request.command, ...summary }, runs, request.json);
+    }
   }
-  const text = JSON.stringify(summary, null, 2);
-  console.log(text);
-  if (request.json) writeFileAtomically(request.json, `${text}\n`);
+}
+
+/** The summary to stdout, and with --json to its file (the data frames as CSV beside it). */
+function report(summary: Record<string, unknown>, runs: Parameters<typeof writeResults>[2], json: string | null): void {
+  console.log(JSON.stringify(summary, null, 2));
+  if (!json) return;
+  const written = runs.length > 0 ? writeResults(json, summary, runs) : (writeFileAtomically(json, `${JSON.stringify(summary, null, 2)}\n`), [json]);
+  reporter.log(`wrote ${written.join(', ')}`);
 }

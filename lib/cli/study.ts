@@ -11,11 +11,11 @@ const HELP = `Usage: npm run study -- <command> [options]
 
 Commands:
   kfold --variant NAME  stratified k-fold cross-validation of one variant (${VARIANTS.join(', ')})
-  select                k-fold of all five variants, choose the best two, retrain them on all
-                        training images and test them
-  decay                 as select, then retrain the best one with the LR halved every 5 epochs
+  select, decay         the reproduction alone (the original's protocol with one seed): k-fold of
+                        all five variants, the best two retrained on all training images and
+                        tested, the best one again with the LR halved every 5 epochs
   all                   every run the report needs (the reproduction, its repetition with other
-                        seeds, the batch-size study), then the summaries in results/
+                        seeds, the batch-size study), then the summary (with --json: results/)
   plan                  the runs \`all\` still needs, one JSON spec per line (for GNU parallel,
                         a Slurm array, a Kubernetes Job: see README); the final retrainings are
                         listed once the cross-validation they depend on is in the cache

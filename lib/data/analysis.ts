@@ -112,3 +112,23 @@ export function misclassified(actualLabels: ArrayLike<number>, predictions: Arra
   }
   return found;
 }
+
+/** The largest value of a map and where it is (row, column). */
+export function mapMaximum(map: number[][]): { value: number; row: number; column: number } {
+  let best = { value: -Infinity, row: -1, column: -1 };
+  map.forEach((line, row) => line.forEach((value, column) => { if (value > best.value) best = { value, row, column }; }));
+  return best;
+}
+
+/** Per image: its mean pixel value, its share of inked (non-zero) pixels, and the mean of its bottom `rows` lines. */
+export function imageSummaries(images: tf.Tensor4D, rows = 2): { meanPixel: Float32Array; inkShare: Float32Array; bottomMean: Float32Array } {
+  return tf.tidy(() => {
+    const flat = images.reshape([images.shape[0], IMAGE_SIDE * IMAGE_SIDE]);
+    const bottom = images.slice([0, IMAGE_SIDE - rows, 0, 0], [-1, rows, -1, -1]).reshape([images.shape[0], rows * IMAGE_SIDE]);
+    return {
+      meanPixel: flat.mean(1).dataSync() as Float32Array,
+      inkShare: flat.greater(0).toFloat().mean(1).dataSync() as Float32Array,
+      bottomMean: bottom.mean(1).dataSync() as Float32Array,
+    };
+  });
+}

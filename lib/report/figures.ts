@@ -1,16 +1,21 @@
 /**
  * Every figure of the report as a plotly specification (plain data: traces + layout). Notebooks
  * call these and hand the result to showFigure; no notebook builds a figure by hand.
+ *
+ * Accuracies are drawn as dots with their intervals, never as bars on a cut axis; curve panels
+ * name their y axis; maps of one quantity share one colour scale.
  */
-import type { PlotlyFigure } from './figure-render';
+import * as tf from '../base/tensorflow';
 import type { Border } from '../data/analysis';
-import type { AveragedEpoch, MetricSummary } from '../study/study';
+import { MetricName } from '../model/metrics';
+import type { EpochRecord } from '../model/train';
+import type { AveragedEpoch } from '../study/study';
+import type { PlotlyFigure } from './figure-render';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
-const METRICS = ['loss', 'accuracy', 'precision', 'recall'] as const;
-type Metric = (typeof METRICS)[number];
-const METRIC_TITLES: Record<Metric, string> = {
-  loss: 'Loss (cross-entropy)', accuracy: 'Accuracy', precision: 'Precision (Keras-style)', recall: 'Recall (Keras-style)',
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
+const CURVE_METRICS: MetricName[] = ['loss', 'accuracy', 'precision', 'recall'];
+const METRIC_TITLES: Record<MetricName, string> = {
+  loss: 'loss (cross-entropy)', accuracy: 'accuracy', precision: 'precision (Keras-style)', recall: 'recall (Keras-style)',
 };
 
 /** Axis names and domains of cell `index` in a rows×columns grid of subplots. */
@@ -42,33 +47,56 @@ export function classBalanceFigure(classNames: readonly string[], trainCounts: n
   };
 }
 
-/** Small grayscale images in a grid, each with a caption. Pixel rows top to bottom. */
-export function imageGridFigure(images: { pixels: number[][]; caption: string }[], columns: number, heading: string): PlotlyFigure {
+const GALLERY_GAP = 4;
+const GALLERY_CAPTION = 14;
+
+/**
+ * Small grayscale images (pixel rows top to bottom, values in [0, 1]) in a grid with captions,
+ * drawn as ONE embedded PNG: the notebook keeps a few kilobytes of image instead of every pixel
+ * as a number, and looks the same.
+ */
+export async function galleryFigure(images: { pixels: number[][]; caption: string }[], columns: number, heading: string): Promise<PlotlyFigure> {
+  const side = images[0].pixels.length;
   const rows = Math.ceil(images.length / columns);
-  const layout: Record<string, unknown> = { title: title(heading), showlegend: false, margin: { t: 60, l: 10, r: 10, b: 10 }, annotations: [] };
-  const data = images.map((image, index) => {
-    const cell = gridCell(index, rows, columns, 0.02);
-    layout[cell.xaxisKey] = { domain: cell.xDomain, visible: false, anchor: cell.yaxis, constrain: 'domain' };
-    layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.25 / rows], visible: false, autorange: 'reversed', scaleanchor: cell.xaxis, anchor: cell.xaxis, constrain: 'domain' };
-    (layout.annotations as object[]).push({
-      text: image.caption, x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, font: { size: 10 }, xanchor: 'center', yanchor: 'top',
-    });
-    return { type: 'heatmap', z: image.pixels, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Greys', reversescale: false, zmin: 0, zmax: 1, showscale: false };
+  const cellWidth = side + GALLERY_GAP;
+  const cellHeight = side + GALLERY_GAP + GALLERY_CAPTION;
+  const width = columns * cellWidth;
+  const height = rows * cellHeight;
+  const canvas = new Uint8Array(width * height).fill(255);
+  images.forEach((image, index) => {
+    const left = (index % columns) * cellWidth;
+    const top = Math.floor(index / columns) * cellHeight + GALLERY_CAPTION;
+    image.pixels.forEach((line, y) => line.forEach((value, x) => { canvas[(top + y) * width + left + x] = Math.round(255 * (1 - value)); }));
   });
-  return { data, layout };
+  const png = await tf.node.encodePng(tf.tensor3d(canvas, [height, width, 1], 'int32'));
+  const annotations = images.map((image, index) => ({
+    text: image.caption, x: (index % columns) * cellWidth + side / 2, y: Math.floor(index / columns) * cellHeight + GALLERY_CAPTION - 2,
+    xref: 'x', yref: 'y', showarrow: false, font: { size: 9 }, xanchor: 'center', yanchor: 'bottom',
+  }));
+  return {
+    data: [{ type: 'image', source: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, hoverinfo: 'skip' }],
+    layout: {
+      title: title(heading), margin: { t: 60, l: 10, r: 10, b: 10 }, annotations,
+      xaxis: { visible: false, range: [0, width] }, yaxis: { visible: false, range: [height, 0], scaleanchor: 'x' },
+    },
+  };
 }
 
-/** Side-by-side heatmaps of 28×28 maps, each with its own colour bar. */
-export function pixelMapsFigure(maps: { map: number[][]; caption: string }[], heading: string): PlotlyFigure {
+/** Side-by-side heatmaps of maps; with `sharedScale`, one colour scale (and bar) for all of them. */
+export function pixelMapsFigure(maps: { map: number[][]; caption: string }[], heading: string, options: { sharedScale?: string } = {}): PlotlyFigure {
   const layout: Record<string, unknown> = { title: title(heading), annotations: [] };
+  const values = maps.flatMap((entry) => entry.map.flat());
+  const range = options.sharedScale ? { zmin: Math.min(...values), zmax: Math.max(...values) } : {};
   const data = maps.map((entry, index) => {
     const cell = gridCell(index, 1, maps.length, 0.2);
     layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: 'column' }, constrain: 'domain' };
     layout[cell.yaxisKey] = { domain: [0, 0.9], autorange: 'reversed', scaleanchor: cell.xaxis, anchor: cell.xaxis, title: { text: 'row' } };
     (layout.annotations as object[]).push({ text: entry.caption, x: cell.center[0], y: 0.97, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center' });
+    const shared = options.sharedScale !== undefined;
     return {
-      type: 'heatmap', z: entry.map, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Viridis',
-      colorbar: { x: cell.xDomain[1] + 0.01, len: 0.9, y: 0.45, thickness: 12 },
+      type: 'heatmap', z: entry.map, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Viridis', ...range,
+      showscale: !shared || index === maps.length - 1,
+      colorbar: { x: shared ? 1.02 : cell.xDomain[1] + 0.01, len: 0.9, y: 0.45, thickness: 12, ...(shared ? { title: { text: options.sharedScale } } : {}) },
     };
   });
   return { data, layout };
@@ -93,74 +121,93 @@ export interface CurveSeries {
   history: AveragedEpoch[];
 }
 
+/** The layout of a grid of metric panels, each with its heading and y-axis title. */
+function metricPanels(metrics: MetricName[], columns: number, heading: string, legendY: number) {
+  const rows = Math.ceil(metrics.length / columns);
+  const layout: Record<string, unknown> = { title: title(heading), annotations: [], legend: { orientation: 'h', y: legendY }, margin: { t: 80, b: 100 } };
+  const cells = metrics.map((metric, index) => {
+    const cell = gridCell(index, rows, columns, 0.14);
+    // Only the bottom row names its x axis, so the upper titles do not collide with the lower panels' headings.
+    layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: index >= metrics.length - columns ? 'epoch' : '' }, dtick: 2 };
+    layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.04], anchor: cell.xaxis, title: { text: METRIC_TITLES[metric], standoff: 4 } };
+    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center', yanchor: 'bottom' });
+    return { metric, cell };
+  });
+  return { layout, cells };
+}
+
 /**
  * Loss, accuracy, precision and recall per epoch in a 2×2 grid: validation solid, training dotted,
  * a band of ±1 standard deviation over folds around each validation curve.
  */
 export function trainingCurvesFigure(series: CurveSeries[], heading: string): PlotlyFigure {
   const data: object[] = [];
-  const layout: Record<string, unknown> = { title: title(heading), annotations: [], legend: { orientation: 'h', y: -0.12 }, margin: { t: 80 } };
-  METRICS.forEach((metric, metricIndex) => {
-    const cell = gridCell(metricIndex, 2, 2, 0.14);
-    // Only the bottom row names its x axis, so the upper titles do not collide with the lower panels' headings.
-    layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: metricIndex >= 2 ? 'epoch' : '' }, dtick: 2 };
-    layout[cell.yaxisKey] = { domain: [cell.yDomain[0], cell.yDomain[1] - 0.04], anchor: cell.xaxis };
-    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: cell.yDomain[1], xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center', yanchor: 'bottom' });
-    series.forEach((entry, seriesIndex) => {
-      const color = COLORS[seriesIndex % COLORS.length];
-      const epochs = entry.history.map((epoch) => epoch.epoch);
-      const validation = entry.history.map((epoch) => epoch.validation[metric]);
-      const upper = validation.map((summary) => summary.mean + summary.std);
-      const lower = validation.map((summary) => summary.mean - summary.std);
-      const legend = metricIndex === 0;
-      data.push({
-        type: 'scatter', mode: 'lines', x: [...epochs, ...[...epochs].reverse()], y: [...upper, ...lower.reverse()],
-        fill: 'toself', fillcolor: `${color}33`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false,
-        xaxis: cell.xaxis, yaxis: cell.yaxis, legendgroup: entry.name,
-      });
-      data.push({
-        type: 'scatter', mode: 'lines+markers', name: `${entry.name} · validation`, x: epochs, y: validation.map((s) => s.mean),
-        line: { color }, marker: { size: 4 }, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: legend, legendgroup: entry.name,
-      });
-      data.push({
-        type: 'scatter', mode: 'lines', name: `${entry.name} · training`, x: epochs, y: entry.history.map((epoch) => epoch.train[metric].mean),
-        line: { color, dash: 'dot' }, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: legend, legendgroup: entry.name,
-      });
-    });
-  });
+  const { layout, cells } = metricPanels(CURVE_METRICS, 2, heading, -0.12);
+  cells.forEach(({ metric, cell }, metricIndex) => series.forEach((entry, seriesIndex) => {
+    const color = COLORS[seriesIndex % COLORS.length];
+    const epochs = entry.history.map((epoch) => epoch.epoch);
+    const validation = entry.history.map((epoch) => epoch.validation[metric]);
+    const upper = validation.map((summary) => summary.mean + summary.std);
+    const lower = validation.map((summary) => summary.mean - summary.std);
+    const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis, legendgroup: entry.name };
+    data.push({ type: 'scatter', mode: 'lines', x: [...epochs, ...[...epochs].reverse()], y: [...upper, ...lower.reverse()],
+      fill: 'toself', fillcolor: `${color}33`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, ...axes });
+    data.push({ type: 'scatter', mode: 'lines+markers', name: `${entry.name} · validation`, x: epochs, y: validation.map((s) => s.mean),
+      line: { color }, marker: { size: 4 }, showlegend: metricIndex === 0, ...axes });
+    data.push({ type: 'scatter', mode: 'lines', name: `${entry.name} · training`, x: epochs, y: entry.history.map((epoch) => epoch.train[metric].mean),
+      line: { color, dash: 'dot' }, showlegend: metricIndex === 0, ...axes });
+  }));
   return { data, layout };
 }
 
-/** Per-run (not fold-averaged) curves: loss and accuracy per epoch of full-training runs. */
-export function runCurvesFigure(runs: { name: string; history: { epoch: number; train: Record<Metric, number>; validation: Record<Metric, number> | null }[] }[], heading: string, validationLabel: string): PlotlyFigure {
+/**
+ * Per-run curves of full retrainings (loss and accuracy per epoch on the test set, and training),
+ * one thin line per seed and a thick line for their mean, a colour per group.
+ */
+export function seedCurvesFigure(groups: { name: string; histories: EpochRecord[][] }[], heading: string, watched: string): PlotlyFigure {
   const data: object[] = [];
-  const layout: Record<string, unknown> = { title: title(heading), annotations: [], legend: { orientation: 'h', y: -0.32 }, margin: { b: 120 } };
-  (['loss', 'accuracy'] as const).forEach((metric, metricIndex) => {
-    const cell = gridCell(metricIndex, 1, 2, 0.1);
-    layout[cell.xaxisKey] = { domain: cell.xDomain, anchor: cell.yaxis, title: { text: 'epoch' }, dtick: 2 };
-    layout[cell.yaxisKey] = { domain: [0, 0.9], anchor: cell.xaxis };
-    (layout.annotations as object[]).push({ text: METRIC_TITLES[metric], x: cell.center[0], y: 0.95, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'center' });
-    runs.forEach((run, runIndex) => {
-      const color = COLORS[runIndex % COLORS.length];
-      const epochs = run.history.map((record) => record.epoch);
-      data.push({ type: 'scatter', mode: 'lines+markers', name: `${run.name} · ${validationLabel}`, x: epochs, y: run.history.map((r) => r.validation?.[metric] ?? null),
-        line: { color }, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: metricIndex === 0, legendgroup: run.name });
-      data.push({ type: 'scatter', mode: 'lines', name: `${run.name} · training`, x: epochs, y: run.history.map((r) => r.train[metric]),
-        line: { color, dash: 'dot' }, xaxis: cell.xaxis, yaxis: cell.yaxis, showlegend: metricIndex === 0, legendgroup: run.name });
-    });
-  });
+  const { layout, cells } = metricPanels(['loss', 'accuracy'], 2, heading, -0.3);
+  cells.forEach(({ metric, cell }, metricIndex) => groups.forEach((group, groupIndex) => {
+    const color = COLORS[groupIndex % COLORS.length];
+    const epochs = group.histories[0].map((epoch) => epoch.epoch);
+    const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis, legendgroup: group.name };
+    group.histories.forEach((history) => data.push({ type: 'scatter', mode: 'lines', x: epochs, y: history.map((epoch) => epoch.validation![metric]),
+      line: { color, width: 1 }, opacity: 0.35, hoverinfo: 'skip', showlegend: false, ...axes }));
+    const mean = (values: (epoch: EpochRecord) => number) => epochs.map((_, index) => group.histories.reduce((sum, history) => sum + values(history[index]), 0) / group.histories.length);
+    data.push({ type: 'scatter', mode: 'lines+markers', name: `${group.name} · ${watched} (mean of ${group.histories.length} seeds)`,
+      x: epochs, y: mean((epoch) => epoch.validation![metric]), line: { color, width: 3 }, marker: { size: 4 }, showlegend: metricIndex === 0, ...axes });
+    data.push({ type: 'scatter', mode: 'lines', name: `${group.name} · training (mean)`, x: epochs, y: mean((epoch) => epoch.train[metric]),
+      line: { color, dash: 'dot' }, showlegend: metricIndex === 0, ...axes });
+  }));
   return { data, layout };
 }
 
-/** Final validation accuracy per variant (mean ± std over folds), with the original's values beside. */
-export function variantComparisonFigure(entries: { name: string; ours: MetricSummary; seedAccuracy: number }[], heading: string): PlotlyFigure {
+/** One dot with its interval (e.g. mean ± std, or a 95 % interval), under a category. */
+export interface Dot {
+  category: string;
+  value: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Dots with intervals, a colour per series, categories on the y axis: accuracies compared without
+ * bars on a cut axis. A series may be the original's values (dots without intervals).
+ */
+export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: string }[], heading: string, axisTitle: string): PlotlyFigure {
+  const categories = [...new Set(series.flatMap((entry) => entry.dots.map((dot) => dot.category)))];
   return {
-    data: [
-      { type: 'bar', name: 'ours (mean ± std over folds)', x: entries.map((e) => e.name), y: entries.map((e) => e.ours.accuracy.mean),
-        error_y: { type: 'data', array: entries.map((e) => e.ours.accuracy.std) }, marker: { color: COLORS[0] } },
-      { type: 'bar', name: 'seed', x: entries.map((e) => e.name), y: entries.map((e) => e.seedAccuracy), marker: { color: COLORS[4] } },
-    ],
-    layout: { title: title(heading), barmode: 'group', yaxis: { title: { text: 'validation accuracy' }, range: [0.8, 0.95] }, legend: { orientation: 'h', y: -0.2 } },
+    data: series.map((entry, index) => ({
+      type: 'scatter', mode: 'markers', name: entry.name, y: entry.dots.map((dot) => dot.category), x: entry.dots.map((dot) => dot.value),
+      marker: { color: COLORS[index % COLORS.length], size: 10, symbol: entry.symbol ?? 'circle' },
+      error_x: { type: 'data', symmetric: false, array: entry.dots.map((dot) => dot.high - dot.value), arrayminus: entry.dots.map((dot) => dot.value - dot.low), thickness: 1.5 },
+      // Series side by side within each category.
+      offsetgroup: entry.name,
+    })),
+    layout: {
+      title: title(heading), xaxis: { title: { text: axisTitle } }, yaxis: { categoryorder: 'array', categoryarray: [...categories].reverse(), automargin: true },
+      legend: { orientation: 'h', y: -0.25 }, scattermode: 'group',
+    },
   };
 }
 
@@ -184,15 +231,5 @@ export function confusionFigure(matrix: number[][], classNames: readonly string[
       title: title(heading), xaxis: { title: { text: 'predicted' }, side: 'bottom', tickangle: -35 },
       yaxis: { title: { text: 'actual' }, autorange: 'reversed' }, margin: { l: 110, b: 110 },
     },
-  };
-}
-
-export function perClassFigure(classNames: readonly string[], precision: number[], recall: number[], heading: string): PlotlyFigure {
-  return {
-    data: [
-      { type: 'bar', name: 'precision', x: [...classNames], y: precision, marker: { color: COLORS[0] } },
-      { type: 'bar', name: 'recall', x: [...classNames], y: recall, marker: { color: COLORS[4] } },
-    ],
-    layout: { title: title(heading), barmode: 'group', yaxis: { range: [0.5, 1], title: { text: 'per-class value (from the confusion matrix)' } }, legend: { orientation: 'h', y: -0.3 } },
   };
 }

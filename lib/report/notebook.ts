@@ -1,29 +1,47 @@
 /**
- * What every notebook does first: say which versions and which backend run it, and which study
- * profile it reproduces.
- * Profiles: lib/study/profiles.ts (STUDY_PROFILE).
+ * What every notebook does first: one line saying which study profile it reproduces and on which
+ * TensorFlow, and the study options (with progress drawn in the notebook). The full environment is
+ * the appendix's (notebook 13, `showEnvironment`). Profiles: lib/study/profiles.ts (STUDY_PROFILE).
  */
 import * as tf from '../base/tensorflow';
-import { showTable } from './tables';
 import { currentProfile, profileOptions } from '../study/profiles';
 import { terminalReporter } from '../study/progress';
+import { libraryVersions } from '../model/native/ops';
+import type { StudyOptions } from '../study/study';
 import { kernelDisplayChannel } from './display-channel';
 import { notebookReporter } from './notebook-progress';
-import type { StudyOptions } from '../study/study';
+import { showMarkdown, showTable } from './tables';
 
-/** Shows versions, backend and profile; returns the study options of the profile. */
+/** "profile full · all images · 15 epochs · 5 folds · …" */
+export function describeProfile(options: StudyOptions): string {
+  const seeds = (values: number[]) => (values.length > 1 ? `seeds ${values.join(', ')}` : `seed ${values[0]}`);
+  return `profile **${currentProfile()}** · ${options.limit === null ? 'all' : `the first ${options.limit}`} images · ${options.protocol.epochs} epochs · ` +
+    `${options.k} folds · cross-validation ${seeds(options.cvSeeds)} · retraining ${seeds(options.finalSeeds)} · batch sizes ${options.batchSizes.join(', ')}`;
+}
+
+/** Says what this notebook reproduces and returns the study options of the profile. */
 export function setUpNotebook(): StudyOptions {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tslab = require('tslab') as { versions: { tslab: string; typescript: string; node: string } };
   // Long steps show their progress in the notebook, one updating output each.
   const options: StudyOptions = { ...profileOptions(), progress: kernelDisplayChannel() ? notebookReporter : terminalReporter };
+  const { tensorflow } = libraryVersions();
+  const { oneDNN, intraOpThreads } = tf.SETTINGS;
+  showMarkdown(`${describeProfile(options)} · TensorFlow ${tensorflow} (${tf.getBackend()}, oneDNN ${oneDNN ? 'on' : 'off'}, ${intraOpThreads} thread)`);
+  return options;
+}
+
+/** The versions and TensorFlow settings a notebook runs with (the appendix). */
+export function showEnvironment(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tslab = require('tslab') as { versions: { tslab: string; typescript: string; node: string } };
+  const { tfjsNode, tensorflow } = libraryVersions();
+  const settings = tf.SETTINGS;
   showTable([
     { component: 'TensorFlow.js', version: tf.version.tfjs },
-    { component: 'backend', version: tf.getBackend() },
+    { component: 'tfjs-node backend', version: `${tf.getBackend()} (tfjs-node ${tfjsNode})` },
+    { component: 'libtensorflow', version: tensorflow },
+    { component: 'TensorFlow settings', version: `oneDNN ${settings.oneDNN ? 'on' : 'off'}, ${settings.intraOpThreads} intra-op and ${settings.interOpThreads} inter-op thread(s)` },
     { component: 'tslab', version: tslab.versions.tslab },
     { component: 'TypeScript (tslab)', version: tslab.versions.typescript },
     { component: 'Node.js', version: process.version },
-    { component: 'study profile', version: `${currentProfile()} · ${options.limit ?? 'all'} images · ${options.protocol.epochs} epochs · k = ${options.k} · seed ${options.seed}` },
   ], { caption: 'Environment' });
-  return options;
 }

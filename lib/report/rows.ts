@@ -1,20 +1,40 @@
 /**
- * Table rows the report shows, built from study results: ours beside the original's, with differences.
- * Notebooks pass these to showTable; keeping them here keeps the notebooks to narrative and calls.
+ * The rows of the report's tables, built from study results: ours beside the original's, with
+ * differences, intervals and tests. Notebooks hand them to showTable.
  */
-import { EpochMetrics } from '../model/metrics';
-import { VARIANT_TITLES, VariantName } from '../model/tfjs-model';
+import { METRIC_NAMES } from '../model/metrics';
+import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
+import { countParameters, summarizeModel } from '../model/tfjs-model';
+import type * as tf from '../base/tensorflow';
+import type { BatchSizeResult, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
+import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence';
+import { protocolTime } from '../study/results';
 import { finalMetrics, RunRecord } from '../study/runs';
-import { ORIGINAL_BEST_FOLD, ORIGINAL_VALIDATION, OriginalMetrics } from './original-study';
-import { KFoldResult, Selection } from '../study/study';
-import { PairedTest } from '../study/statistics';
+import { seedSpread } from '../study/statistics';
+import type { KFoldResult, Selection } from '../study/study';
+import { ORIGINAL_BEST_FOLD, ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION, OriginalMetrics } from './original-study';
 import { meanPlusMinus, Row } from './tables';
 
-const METRIC_ORDER = ['accuracy', 'precision', 'recall', 'loss'] as const;
+/** A difference of accuracies in percentage points, signed: "+1.52 points". */
+export const points = (difference: number) => `${difference < 0 ? '−' : '+'}${Math.abs(100 * difference).toFixed(2)} points`;
+/** A p-value to two significant digits. */
+export const pValue = (p: number) => (p < 1e-4 ? '< 0.0001' : p.toPrecision(2));
+/** An interval of accuracies: "[0.9055, 0.9167]". */
+export const interval = (low: number, high: number) => `[${low.toFixed(4)}, ${high.toFixed(4)}]`;
+/** A fold, numbered from 1 as everywhere in this report (the original numbers them from 0). */
+const fold = (index: number) => `fold ${index + 1}`;
+
+/** The model's layers as the original's tables, with the total row. */
+export function modelRows(model: tf.LayersModel): Row[] {
+  return [
+    ...summarizeModel(model).map((row) => ({ layer: row.layer, type: row.type, 'output shape': row.outputShape, parameters: row.params })),
+    { layer: 'Total', type: '', 'output shape': '', parameters: countParameters(model) },
+  ];
+}
 
 /** Final-epoch metrics over folds: training and validation, mean ± std, and the macro per-class view. */
 export function kfoldMetricRows(result: KFoldResult): Row[] {
-  const rows: Row[] = METRIC_ORDER.map((metric) => ({
+  const rows: Row[] = METRIC_NAMES.map((metric) => ({
     metric: metric === 'precision' || metric === 'recall' ? `${metric} (Keras-style, thresholded)` : metric,
     training: meanPlusMinus(result.finalTrain[metric].mean, result.finalTrain[metric].std),
     validation: meanPlusMinus(result.finalValidation[metric].mean, result.finalValidation[metric].std),
@@ -25,47 +45,60 @@ export function kfoldMetricRows(result: KFoldResult): Row[] {
 }
 
 /**
- * The original's numbers for a variant beside ours: its best-fold table (training and validation top-1
- * accuracy) and its validation table (accuracy, precision, recall, loss).
+ * The original's numbers beside ours, like for like: its best-fold table takes each column's best
+ * fold separately, and so do we; its validation table averages over folds, and so do we.
  */
-export function seedComparisonRows(result: KFoldResult): Row[] {
-  const seedBest = ORIGINAL_BEST_FOLD[result.variant];
-  const seedValidation = ORIGINAL_VALIDATION[result.variant];
+export function originalComparisonRows(result: KFoldResult): Row[] {
+  const original = ORIGINAL_BEST_FOLD[result.variant];
   const best = result.bestFolds;
-  // Both tables take each column's best fold separately; folds are numbered from 1 here, from 0 in the original.
   const rows: Row[] = [
-    { quantity: 'training top-1 accuracy, best fold', original: `${seedBest.train.toFixed(4)} @ fold ${seedBest.trainFold + 1}`,
-      ours: `${best.train.accuracy.toFixed(4)} @ fold ${best.train.index + 1}`, difference: best.train.accuracy - seedBest.train },
-    { quantity: 'validation top-1 accuracy, best fold', original: `${seedBest.validation.toFixed(4)} @ fold ${seedBest.validationFold + 1}`,
-      ours: `${best.validation.accuracy.toFixed(4)} @ fold ${best.validation.index + 1}`, difference: best.validation.accuracy - seedBest.validation },
+    { quantity: 'training accuracy, best fold', original: `${original.train.toFixed(4)} (${fold(original.trainFold)})`,
+      ours: `${best.train.accuracy.toFixed(4)} (${fold(best.train.index)})`, difference: points(best.train.accuracy - original.train) },
+    { quantity: 'validation accuracy, best fold', original: `${original.validation.toFixed(4)} (${fold(original.validationFold)})`,
+      ours: `${best.validation.accuracy.toFixed(4)} (${fold(best.validation.index)})`, difference: points(best.validation.accuracy - original.validation) },
   ];
-  for (const metric of METRIC_ORDER) {
+  for (const metric of METRIC_NAMES) {
     const ours = result.finalValidation[metric];
-    rows.push({
-      quantity: `validation ${metric}, mean over folds`, seed: seedValidation[metric].toFixed(4),
-      ours: meanPlusMinus(ours.mean, ours.std), difference: ours.mean - seedValidation[metric],
-    });
+    const difference = ours.mean - ORIGINAL_VALIDATION[result.variant][metric];
+    rows.push({ quantity: `validation ${metric}, mean over folds`, original: ORIGINAL_VALIDATION[result.variant][metric].toFixed(4),
+      ours: meanPlusMinus(ours.mean, ours.std), difference: metric === 'loss' ? difference.toFixed(4) : points(difference) });
   }
   return rows;
 }
 
-/** The original's "Baseline vs X" table, its values and ours side by side. */
+/** The original's "Baseline vs X" table (validation, mean over folds), its values and ours side by side. */
 export function baselineComparisonRows(variant: KFoldResult, baseline: KFoldResult): Row[] {
   return [baseline, variant].map((result) => {
     const row: Row = { model: VARIANT_TITLES[result.variant] };
-    for (const metric of METRIC_ORDER) {
-      row[`${metric} (seed)`] = ORIGINAL_VALIDATION[result.variant][metric];
+    for (const metric of METRIC_NAMES) {
+      row[`${metric} (original)`] = ORIGINAL_VALIDATION[result.variant][metric];
       row[`${metric} (ours)`] = result.finalValidation[metric].mean;
     }
     return row;
   });
 }
 
-export function pairedTestRows(variant: VariantName, test: PairedTest, k: number): Row[] {
-  return [{
-    comparison: `${VARIANT_TITLES[variant]} − Baseline, validation accuracy over ${k} shared folds`,
-    'mean difference': test.meanDifference, t: test.t, 'degrees of freedom': test.degreesOfFreedom, 'p (two-sided)': test.pValue,
-  }];
+/** Fold comparisons with the corrected resampled t-test, its Holm adjustment, and the naive test for reference. */
+export function foldComparisonRows(comparisons: FoldComparison[]): Row[] {
+  return comparisons.map((comparison) => ({
+    comparison: `${VARIANT_TITLES[comparison.variant]} − ${VARIANT_TITLES[comparison.reference]}`,
+    'seeds × folds': `${comparison.seeds.length} × ${comparison.differences.length / comparison.seeds.length}`,
+    'mean difference (validation accuracy)': points(comparison.test.meanDifference),
+    'corrected t': comparison.test.t.toFixed(2), df: comparison.test.degreesOfFreedom,
+    'p (corrected)': pValue(comparison.test.pValue), [`p (corrected, Holm over ${comparisons.length})`]: pValue(comparison.holmPValue),
+    'p (naive paired t: too eager)': pValue(comparison.test.naive.pValue),
+  }));
+}
+
+/** Per cross-validation seed: every variant's mean final validation accuracy, and the pair the rule chooses. */
+export function seedRows(bySeed: Record<VariantName, KFoldResult[]>, selections: { seed: number; selection: Selection }[]): Row[] {
+  return selections.map(({ seed, selection }, index) => ({
+    seed,
+    ...Object.fromEntries(Object.entries(bySeed).map(([variant, results]) => [VARIANT_TITLES[variant as VariantName],
+      meanPlusMinus(results[index].finalValidation.accuracy.mean, results[index].finalValidation.accuracy.std)])),
+    'ranking': selection.ranking.map((entry) => VARIANT_TITLES[entry.variant]).join(' > '),
+    'chosen by the rule': selection.chosen.map((variant) => VARIANT_TITLES[variant]).join(', '),
+  }));
 }
 
 export function selectionRows(selection: Selection): Row[] {
@@ -77,39 +110,96 @@ export function selectionRows(selection: Selection): Row[] {
   }));
 }
 
-/** A test run's metrics beside the original's (null where the original reports none). */
-export function testComparisonRows(runs: { label: string; run: RunRecord; seed: OriginalMetrics | null }[]): Row[] {
-  return runs.map(({ label, run, seed }) => {
-    const metrics = finalMetrics(run).evaluated;
-    const row: Row = { model: label };
-    for (const metric of METRIC_ORDER) {
-      row[`${metric} (seed)`] = seed ? seed[metric] : null;
-      row[`${metric} (ours)`] = metrics[metric as keyof EpochMetrics];
-      row[`${metric} Δ`] = seed ? metrics[metric as keyof EpochMetrics] - seed[metric] : null;
-    }
-    row['macro precision (ours)'] = run.test!.perClass.macroPrecision;
-    row['macro recall (ours)'] = run.test!.perClass.macroRecall;
-    return row;
+/** The rule's choice at each threshold, on our numbers and on the original's. */
+export function sweepRows(sweep: { threshold: number; ours: Selection; original: Selection }[]): Row[] {
+  const pair = (selection: Selection) => selection.chosen.map((variant) => VARIANT_TITLES[variant]).join(', ');
+  return sweep.map(({ threshold, ours, original }) => ({
+    'gap limit above the median': threshold, 'ours: chosen': pair(ours), 'original\'s numbers: chosen': pair(original),
+  }));
+}
+
+/** Final retrainings on the test set, seed by seed, with 95 % Wilson intervals; the original's value beside. */
+export function testedRunRows(label: string, runs: TestedRun[], original: OriginalMetrics | null): Row[] {
+  return runs.map((tested) => {
+    const metrics = finalMetrics(tested.run).evaluated;
+    return {
+      model: label, seed: tested.run.spec.seed, 'test accuracy': tested.accuracy, '95 % interval (Wilson)': interval(tested.interval.lower, tested.interval.upper),
+      'test loss': metrics.loss, 'macro precision': tested.run.test!.perClass.macroPrecision, 'macro recall': tested.run.test!.perClass.macroRecall,
+      'original (accuracy)': original ? original.accuracy : null,
+    };
   });
 }
 
-/** A difference of two accuracies in percentage points. */
-const points = (value: number) => `${(100 * value).toFixed(2)} percentage points`;
+/** Two sets of final runs compared image by image, seed by seed (McNemar's exact test). */
+export function pairedTestRows(labels: [string, string], first: TestedRun[], second: TestedRun[], paired: PairedTestRuns): Row[] {
+  return paired.seeds.map((seed, index) => ({
+    seed, [`${labels[0]}`]: first[index].accuracy, [`${labels[1]}`]: second[index].accuracy, difference: points(paired.differences[index]),
+    [`images only ${labels[0]} gets right`]: paired.mcnemar[index].b, [`images only ${labels[1]} gets right`]: paired.mcnemar[index].c,
+    'p (McNemar, exact)': pValue(paired.mcnemar[index].pValue),
+  }));
+}
 
-/** The findings of a variant notebook, written from its results (every number traced to them). */
-export function variantFindings(result: KFoldResult, baseline: KFoldResult | null, test: PairedTest | null): string {
-  const title = VARIANT_TITLES[result.variant];
-  const validation = result.finalValidation;
-  const seed = ORIGINAL_VALIDATION[result.variant];
-  const lines = [
-    `- After ${result.runs[0].history.length} epochs, ${title} reaches a validation accuracy of **${meanPlusMinus(validation.accuracy.mean, validation.accuracy.std)}** over ${result.k} folds (seed: ${seed.accuracy.toFixed(4)}), with validation loss ${meanPlusMinus(validation.loss.mean, validation.loss.std)} (seed: ${seed.loss.toFixed(4)}).`,
-    `- Final training accuracy minus validation accuracy is ${points(result.generalizationGap)} on average (the gap the selection rule uses; with dropout active in training it can be negative).`,
-    `- Keras-style precision ${validation.precision.mean.toFixed(4)} sits ${validation.precision.mean > validation.accuracy.mean ? 'above' : 'below'} accuracy and recall ${validation.recall.mean.toFixed(4)} ${validation.recall.mean < validation.accuracy.mean ? 'below' : 'above'} it, as in the original; the macro per-class view gives precision ${result.macroPrecision.mean.toFixed(4)} and recall ${result.macroRecall.mean.toFixed(4)}.`,
-  ];
-  if (baseline && test) {
-    const better = test.meanDifference > 0;
-    lines.push(`- Against the baseline on the same folds, ${title} is ${better ? 'ahead' : 'behind'} by ${points(Math.abs(test.meanDifference))} of validation accuracy (paired t-test, p = ${test.pValue.toPrecision(2)}): ${test.pValue < 0.05 ? 'a difference the folds support at the 5 % level' : 'not a difference the folds support at the 5 % level'}.`);
-  }
-  lines.push(`- Training the ${result.k} folds took ${(result.trainingSeconds / 60).toFixed(1)} minutes of training time on this machine (the run cache stores it).`);
-  return lines.join('\n');
+/**
+ * How far a cross-validation lies from the original's numbers, like for like: training accuracy of
+ * the best fold, validation accuracy averaged over folds, and the best-fold gap between them (the
+ * only gap the original's table allows).
+ */
+export function distanceToOriginal(result: KFoldResult): { train: number; validation: number; gap: number } {
+  const original = ORIGINAL_BEST_FOLD[result.variant];
+  const best = result.bestFolds;
+  return {
+    train: best.train.accuracy - original.train,
+    validation: result.finalValidation.accuracy.mean - ORIGINAL_VALIDATION[result.variant].accuracy,
+    gap: (best.train.accuracy - best.validation.accuracy) - (original.train - original.validation),
+  };
+}
+
+/** The batch-size study: our accuracies at each batch size, and how far each lies from the original's. */
+export function batchSizeRows(results: BatchSizeResult[]): Row[] {
+  return results.map(({ variant, batchSize, result }) => {
+    const distance = distanceToOriginal(result);
+    return {
+      variant: VARIANT_TITLES[variant], 'batch size': batchSize,
+      'training accuracy (mean)': meanPlusMinus(result.finalTrain.accuracy.mean, result.finalTrain.accuracy.std),
+      'validation accuracy (mean)': meanPlusMinus(result.finalValidation.accuracy.mean, result.finalValidation.accuracy.std),
+      'train − validation gap (mean)': points(result.generalizationGap),
+      'vs original: training accuracy, best fold': points(distance.train),
+      'vs original: validation accuracy, mean': points(distance.validation),
+      'vs original: best-fold gap': points(distance.gap),
+    };
+  });
+}
+
+/** The study at a glance: every variant's validation accuracy (reproduction and over seeds) and test accuracy over seeds, beside the original's. */
+export function headlineRows(cv: CrossValidationEvidence, test: TestSetEvidence): Row[] {
+  const spread = (values: number[]) => { const s = seedSpread(values); return meanPlusMinus(s.mean, s.std); };
+  const rows: Row[] = VARIANTS.map((variant) => {
+    const reproduction = cv.reproduction[variant].finalValidation.accuracy;
+    const tested = test.finals.constant[variant];
+    return {
+      variant: `${VARIANT_TITLES[variant]}${cv.selection.chosen.includes(variant) ? ' (chosen)' : ''}`,
+      [`validation, seed ${cv.reproduction[variant].seed} (${cv.reproduction[variant].k} folds)`]: meanPlusMinus(reproduction.mean, reproduction.std),
+      [`validation, ${cv.bySeed[variant].length} seeds × ${cv.reproduction[variant].k} folds`]: spread(cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy))),
+      'validation, original': ORIGINAL_VALIDATION[variant].accuracy,
+      [`test, ${test.finals.seeds.length} seeds`]: tested ? spread(tested.map((run) => run.accuracy)) : null,
+      'test, original': ORIGINAL_TEST[variant]?.accuracy ?? null,
+    };
+  });
+  const best = test.finals.chosen[0];
+  rows.push({
+    variant: `${VARIANT_TITLES[best]}, LR halved every 5 epochs`, [`test, ${test.finals.seeds.length} seeds`]: spread(test.finals.decay.map((run) => run.accuracy)),
+    'test, original': ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : null,
+  });
+  return rows;
+}
+
+/** What each part of the study cost: runs, summed training minutes, wall minutes, how many trained at once, on which CPU. */
+export function computeRows(parts: { part: string; runs: RunRecord[] }[]): Row[] {
+  return parts.filter(({ runs }) => runs.length > 0).map(({ part, runs }) => {
+    const time = protocolTime(runs);
+    return {
+      part, runs: time.runs, 'training minutes (summed)': time.summedTrainingMinutes, 'wall minutes (first start to last end)': time.wallMinutes,
+      'runs at once (at most)': time.mostAtOnce, 'largest peak memory of a process, MiB': time.largestPeakRssMiB, CPU: time.cpus.join(', '),
+    };
+  });
 }

@@ -1,11 +1,10 @@
 /**
- * Tables in notebooks: a danfojs DataFrame holds the rows; the output carries an HTML table (what
- * JupyterLab, GitHub and the HTML report show) and danfojs' text rendering (terminals).
+ * Tables in notebooks: one output carrying an HTML table (what JupyterLab, GitHub and the HTML
+ * report show) and the same table as aligned plain text (terminals), every cell in full.
  */
-import * as dfd from 'danfojs-node';
 import { displayBundle } from './display-channel';
 
-export type Cell = string | number | null;
+export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
 function escapeHtml(text: string): string {
@@ -15,21 +14,20 @@ function escapeHtml(text: string): string {
 function formatCell(value: Cell, digits: number): string {
   if (value === null) return '–';
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(digits);
-  return value;
+  return String(value);
 }
 
-/** The rows as a danfojs DataFrame (for further slicing in a notebook). */
-export function toDataFrame(rows: Row[]): dfd.DataFrame {
-  return new dfd.DataFrame(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? '–']))));
+function columnsOf(rows: Row[]): string[] {
+  return [...new Set(rows.flatMap((row) => Object.keys(row)))];
 }
 
-/** An HTML table of the frame's columns and values; numbers right-aligned with `digits` decimals. */
-export function tableHtml(frame: dfd.DataFrame, options: { caption?: string; digits?: number } = {}): string {
+/** An HTML table; numbers right-aligned with `digits` decimals. */
+export function tableHtml(rows: Row[], options: { caption?: string; digits?: number } = {}): string {
   const digits = options.digits ?? 4;
-  const columns = frame.columns as string[];
-  const rows = frame.values as Cell[][];
+  const columns = columnsOf(rows);
   const header = columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((value) => {
+  const body = rows.map((row) => `<tr>${columns.map((column) => {
+    const value = row[column] ?? null;
     const align = typeof value === 'number' ? ' style="text-align:right"' : '';
     return `<td${align}>${escapeHtml(formatCell(value, digits))}</td>`;
   }).join('')}</tr>`).join('\n');
@@ -37,13 +35,22 @@ export function tableHtml(frame: dfd.DataFrame, options: { caption?: string; dig
   return `<table>${caption}<thead><tr>${header}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** Shows rows as a table (HTML + text). Returns nothing, so a notebook cell ending in it prints nothing more. */
-export function showTable(rows: Row[], options: { caption?: string; digits?: number } = {}): void {
-  const frame = toDataFrame(rows);
+/** The same table as plain text: columns padded to their widest cell, nothing cut. */
+export function tableText(rows: Row[], options: { caption?: string; digits?: number } = {}): string {
   const digits = options.digits ?? 4;
-  const formatted = toDataFrame(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, formatCell(v, digits)]))));
-  const text = (options.caption ? `${options.caption}\n` : '') + formatted.toString();
-  displayBundle({ 'text/html': tableHtml(frame, options), 'text/plain': text });
+  const columns = columnsOf(rows);
+  const cells = rows.map((row) => columns.map((column) => formatCell(row[column] ?? null, digits)));
+  const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((line) => line[index].length)));
+  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index])).join('  ').trimEnd();
+  return [
+    ...(options.caption ? [options.caption] : []),
+    line(columns), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line),
+  ].join('\n');
+}
+
+/** Shows rows as a table (HTML + text). Returns nothing, so a cell ending in it prints nothing more. */
+export function showTable(rows: Row[], options: { caption?: string; digits?: number } = {}): void {
+  displayBundle({ 'text/html': tableHtml(rows, options), 'text/plain': tableText(rows, options) });
 }
 
 /** Shows Markdown (findings computed from results, so their numbers trace to this output). */

@@ -1,28 +1,27 @@
 /**
- * The study's summaries, computed from the run cache: what `study all --json` writes to
- * results/study.json and what the README's headline is generated from.
+ * The study's machine-readable results, computed from the run cache: what `study all --json FILE`
+ * writes (FILE, and the data frames as CSV beside it: results/ in `make study`), and what the
+ * README's generated sections are made from.
  */
-import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { VARIANTS } from '../model/network';
+import { batchSizeEvidence, crossValidationEvidence, testSetEvidence } from './evidence';
+import { csvOf, finalFrame, foldFrame, historyFrame } from './frames';
+import type { FoldComparison, PairedTestRuns, TestedRun } from './robustness';
+import { writeFileAtomically } from './run-files';
 import { finalMetrics, RunRecord } from './runs';
-import { compareWithBaseline, KFoldResult, runAllKFolds, runFinalTest, selectBestTwo, StudyOptions } from './study';
+import { seedSpread } from './statistics';
+import type { KFoldResult, StudyOptions } from './study';
 
 export function kfoldSummary(result: KFoldResult) {
-  const { runs, ...aggregate } = result;
+  const { runs, averagedHistory: _curves, ...aggregate } = result;
   return {
     ...aggregate,
     folds: runs.map((run) => ({
-      key: run.key, fold: run.spec.split.kind === 'fold' ? run.spec.split.index : null,
+      key: run.key, fold: run.spec.split.kind === 'fold' ? run.spec.split.index + 1 : null,
       final: run.history[run.history.length - 1], macroPrecision: run.validation?.perClass.macroPrecision,
       macroRecall: run.validation?.perClass.macroRecall, trainingSeconds: run.trainingSeconds,
     })),
-  };
-}
-
-function testSummary(run: RunRecord) {
-  const { predictions: _predictions, ...test } = run.test!;
-  return {
-    variant: run.spec.variant, key: run.key, seed: run.spec.seed, protocol: run.spec.protocol, history: run.history,
-    test: { metrics: finalMetrics(run).evaluated, ...test }, trainingSeconds: run.trainingSeconds,
   };
 }
 
@@ -37,27 +36,75 @@ export function protocolTime(runs: RunRecord[]) {
   return {
     runs: runs.length, firstStart: new Date(first).toISOString(), lastEnd: new Date(last).toISOString(),
     wallMinutes: (last - first) / 60000, summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
+    mostAtOnce: mostAtOnce(runs),
     largestPeakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
     cpus: [...new Set(runs.map((run) => run.environment.cpu))],
   };
 }
 
-/** The reproduction: every variant's cross-validation, the selection, the chosen two tested, the LR-decay run. */
-export async function studySummary(options: StudyOptions, what: { decay: boolean }): Promise<Record<string, unknown>> {
-  const results = await runAllKFolds(options);
-  const baseline = results.find((result) => result.variant === 'baseline')!;
-  const selection = selectBestTwo(results);
-  const tests: RunRecord[] = [];
-  for (const variant of selection.chosen) tests.push(await runFinalTest(variant, options));
-  const decay = what.decay ? await runFinalTest(selection.chosen[0], options, true) : null;
-  return {
-    options: { k: options.k, seed: options.seed, limit: options.limit, protocol: options.protocol },
-    kfold: results.map(kfoldSummary),
-    pairedWithBaseline: results.filter((result) => result !== baseline).map((result) => ({ variant: result.variant, ...compareWithBaseline(result, baseline) })),
-    selection,
-    test: tests.map(testSummary),
-    ...(decay ? { decay: testSummary(decay) } : {}),
-    protocolTime: protocolTime([...results.flatMap((result) => result.runs), ...tests, ...(decay ? [decay] : [])]),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model },
+/** The most runs that were training at the same moment (the workers that trained them). */
+function mostAtOnce(runs: RunRecord[]): number {
+  const events = runs.flatMap((run) => [[Date.parse(run.startedAt), 1], [Date.parse(run.finishedAt), -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let most = 0;
+  for (const [, change] of events) { running += change; most = Math.max(most, running); }
+  return most;
+}
+
+const comparisonSummary = (entry: FoldComparison) => ({
+  variant: entry.variant, reference: entry.reference, seeds: entry.seeds, folds: entry.differences.length,
+  meanDifference: entry.test.meanDifference, t: entry.test.t, degreesOfFreedom: entry.test.degreesOfFreedom,
+  pCorrected: entry.test.pValue, pHolm: entry.holmPValue, pNaive: entry.test.naive.pValue,
+});
+
+const testedSummary = (tested: TestedRun) => ({
+  variant: tested.run.spec.variant, seed: tested.run.spec.seed, decay: tested.run.spec.protocol.decay !== null, key: tested.run.key,
+  accuracy: tested.accuracy, interval95: [tested.interval.lower, tested.interval.upper], metrics: finalMetrics(tested.run).evaluated,
+  macroPrecision: tested.run.test!.perClass.macroPrecision, macroRecall: tested.run.test!.perClass.macroRecall,
+});
+
+const pairedSummary = (paired: PairedTestRuns) => ({
+  seeds: paired.seeds, differences: paired.differences, difference: paired.difference, ahead: paired.ahead, level: paired.level, behind: paired.behind,
+  mcnemar: paired.mcnemar,
+});
+
+/** Everything the study concludes, with its spread over seeds, and every run it rests on. */
+export async function studySummary(options: StudyOptions): Promise<{ summary: Record<string, unknown>; runs: RunRecord[] }> {
+  const cv = await crossValidationEvidence(options);
+  const test = await testSetEvidence(options);
+  const batch = await batchSizeEvidence(options);
+  const cvRuns = VARIANTS.flatMap((variant) => cv.bySeed[variant].flatMap((result) => result.runs));
+  const finalRuns = [...Object.values(test.finals.constant).flat(), ...test.finals.decay].map((tested) => tested.run);
+  const batchRuns = batch.flatMap((entry) => entry.result.runs);
+  const runs = [...new Map([...cvRuns, ...finalRuns, ...batchRuns].map((run) => [run.key, run])).values()];
+  const summary = {
+    options: { k: options.k, seed: options.seed, cvSeeds: options.cvSeeds, finalSeeds: options.finalSeeds, batchSizes: options.batchSizes, limit: options.limit, protocol: options.protocol },
+    reproduction: VARIANTS.map((variant) => kfoldSummary(cv.reproduction[variant])),
+    repeated: VARIANTS.map((variant) => ({
+      variant, overFolds: seedSpread(cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy))),
+      seedMeans: cv.bySeed[variant].map((result) => ({ seed: result.seed, mean: result.finalValidation.accuracy.mean, std: result.finalValidation.accuracy.std })),
+    })),
+    comparisons: { reproduction: cv.reproductionComparisons.map(comparisonSummary), repeated: cv.repeatedComparisons.map(comparisonSummary) },
+    selection: cv.selection,
+    selectionsBySeed: cv.selectionsBySeed.map(({ seed, selection }) => ({ seed, ranking: selection.ranking.map((entry) => entry.variant), chosen: selection.chosen })),
+    finals: { chosen: test.finals.chosen, constant: Object.values(test.finals.constant).flat().map(testedSummary), decay: test.finals.decay.map(testedSummary) },
+    finalists: pairedSummary(test.finalists),
+    decayAgainstConstant: pairedSummary(test.decayAgainstConstant),
+    batchSizes: batch.map((entry) => kfoldSummary(entry.result)),
+    protocolTime: protocolTime(runs),
   };
+  return { summary, runs };
+}
+
+/** Writes the summary to `path` and the runs' data frames as CSV beside it, each file atomically. */
+export function writeResults(path: string, summary: Record<string, unknown>, runs: RunRecord[]): string[] {
+  const folder = dirname(path);
+  const files: [string, string][] = [
+    [path, `${JSON.stringify(summary, null, 2)}\n`],
+    [join(folder, 'cv-folds.csv'), csvOf(foldFrame(runs))],
+    [join(folder, 'final-runs.csv'), csvOf(finalFrame(runs))],
+    [join(folder, 'histories.csv'), csvOf(historyFrame(runs))],
+  ];
+  for (const [file, content] of files) writeFileAtomically(file, content);
+  return files.map(([file]) => file);
 }
