@@ -20,7 +20,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study retrain bench \
-	bench-keras-protocol lab tensorboard clean
+	bench-keras-protocol keras-export readme lab tensorboard clean
 .DEFAULT_GOAL := help
 
 help: ## this list
@@ -93,14 +93,15 @@ figures: setup ## train what runs/ lacks, then execute the notebooks and regener
 	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
 	done
 
-check-figures: figures ## make figures, then fail if a regenerated figure differs from the committed one
-	git diff --exit-code --stat -- figures/
+check-figures: figures ## make figures, then fail if a regenerated figure or notebook differs from the committed one
+	git diff --exit-code --stat -- figures/ notebooks/
 
 report: $(KERNEL) ## one HTML page of the whole study (report/index.html)
 	$(VENV)/bin/python scripts/build-report.py report/index.html $(NOTEBOOKS)
 
 study: setup ## the whole study headless (every run runs/ lacks), both cores busy; summaries in results/
 	node dist/lib/cli/study.js all --workers 2 --json results/study.json
+	node dist/lib/cli/readme.js
 
 retrain: setup ## empty the run cache, retrain everything, re-execute the notebooks
 	rm -rf runs
@@ -122,6 +123,12 @@ $(VENV)/.keras: $(VENV)/.installed requirements-bench.txt
 
 bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (results/bench.md)
 	bash bench/run.sh
+
+keras-export: setup $(VENV)/.keras ## the final models in Keras' format (exports/), test accuracy checked in Keras
+	$(VENV)/bin/python scripts/export-keras.py exports
+
+readme: build ## the README's generated sections (headline, errata) from results/study.json
+	node dist/lib/cli/readme.js
 
 # The original's protocol in Keras on this machine (about 15 min): one fold per variant + the 3
 # retrainings, as the original ran it: TensorFlow's own thread counts (oneDNN still on).

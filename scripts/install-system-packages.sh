@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the project uses: chromium (renders figures to PNG/SVG, headless),
 # fonts-open-sans (the one font every figure names: text positions, and so every figure's bytes,
-# depend on it), fontconfig (resolves it) and dataset-fashion-mnist (the four original data files).
+# depend on it), fontconfig (resolves it), parallel (GNU parallel: runs a study plan's jobs; the
+# tests use it) and dataset-fashion-mnist (the four original data files).
 # Installed only when missing; never a browser download. On a machine without apt, or without root,
 # it says what to install instead.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v fc-match >/dev/null || missing+=(fontconfig)
+command -v parallel >/dev/null || missing+=(parallel)
 [ -f /usr/share/fonts/truetype/open-sans/OpenSans-Regular.ttf ] || missing+=(fonts-open-sans)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ -f "$(dirname "$0")/../data/train-images-idx3-ubyte.gz" ] \
   || missing+=(dataset-fashion-mnist)

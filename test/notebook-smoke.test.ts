@@ -12,16 +12,16 @@ import { PROJECT_DIRECTORY } from './paths';
 
 interface NotebookOutput { output_type: string; data?: Record<string, unknown>; text?: string[] }
 
-test('the environment notebook executes through tslab and shows an interactive + static figure', () => {
+test('the environment notebook (appendix) executes through tslab and shows an interactive + static figure', () => {
   const output = mkdtempSync(join(tmpdir(), 'nb-'));
   const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
     'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.startup_timeout=180',
-    '--output-dir', output, join(PROJECT_DIRECTORY, 'notebooks/00-environment.ipynb'),
+    '--output-dir', output, join(PROJECT_DIRECTORY, 'notebooks/13-environment.ipynb'),
   ], { encoding: 'utf8', env: { ...process.env, FIGURES_DIRECTORY: join(output, 'figures') } });
   assert.equal(result.status, 0, result.stderr);
-  const notebook = JSON.parse(readFileSync(join(output, '00-environment.ipynb'), 'utf8'));
+  const notebook = JSON.parse(readFileSync(join(output, '13-environment.ipynb'), 'utf8'));
   const outputs: NotebookOutput[] = notebook.cells.flatMap((cell: { outputs?: NotebookOutput[] }) => cell.outputs ?? []);
-  assert.ok(outputs.some((o) => (o.text ?? []).join('').includes("backend: 'tensorflow'")), 'no native backend in the versions cell');
+  assert.ok(outputs.some((o) => (o.text ?? []).join('').includes("backend: 'tensorflow'")), 'no native backend in the check cell');
   const figure = outputs.find((o) => o.data?.['application/vnd.plotly.v1+json']);
   assert.ok(figure, 'no plotly output');
   const png = Buffer.from(String(figure.data!['image/png']), 'base64');

@@ -20,8 +20,8 @@ const environment = {
   ...process.env, STUDY_PROFILE: 'fast', RUNS_DIRECTORY: join(scratch, 'runs'), FIGURES_DIRECTORY: join(scratch, 'figures'),
 };
 
-test('the notebooks are numbered 00 to 10 without gaps', () => {
-  assert.deepEqual(notebooks.map((name) => name.slice(0, 2)), Array.from({ length: 11 }, (_, i) => String(i).padStart(2, '0')));
+test('the notebooks are numbered from 00 without gaps', () => {
+  assert.deepEqual(notebooks.map((name) => name.slice(0, 2)), notebooks.map((_, i) => String(i).padStart(2, '0')));
 });
 
 for (const notebook of notebooks) {

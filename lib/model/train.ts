@@ -187,6 +187,55 @@ function momentsFromNamed(model: tf.LayersModel, named: NamedTensor[]): { first:
   return { first: names.map((name) => find(`${name}/m`)), second: names.map((name) => find(`${name}/v`)) };
 }
 
+/** What one epoch of a run works with. */
+interface EpochContext {
+  options: TrainOptions;
+  network: NativeLeNet;
+  /** The training set's labels, one-hot, uploaded once. */
+  allOneHot: tf.Tensor;
+  /** Adam's step count before this epoch. */
+  step: number;
+}
+
+/**
+ * One epoch: a seeded shuffle, the batches in order through the native step, the metric sums taken
+ * 50 batches at a time and read once at the end. Returns the epoch's training metrics.
+ */
+async function trainEpoch(context: EpochContext, epoch: number, started: number): Promise<EpochMetrics> {
+  const { options, network, allOneHot } = context;
+  const { protocol, train } = options;
+  const trainCount = train.labels.length;
+  const batchesPerEpoch = Math.ceil(trainCount / protocol.batchSize);
+  const learningRate = learningRateAt(protocol, epoch);
+  const epochSeed = mixSeeds(options.seed, epoch);
+  // Each batch gathers its rows from the set's images: no shuffled copy of the epoch is made.
+  const order = seededPermutation(trainCount, epochSeed);
+  const imageRows = train.rows ? order.map((position) => train.rows![position]) : order;
+  let sums: tf.Tensor = tf.zeros([SUM_NAMES.length]);
+  const pending: PendingBatch[] = [];
+  for (let batch = 0; batch < batchesPerEpoch; batch += 1) {
+    const start = batch * protocol.batchSize;
+    const end = Math.min(start + protocol.batchSize, trainCount);
+    const [images, labels] = tf.tidy(() => [
+      tf.gather(train.images, tf.tensor1d(imageRows.subarray(start, end), 'int32')) as tf.Tensor4D,
+      tf.gather(allOneHot, tf.tensor1d(order.subarray(start, end), 'int32')) as tf.Tensor2D,
+    ]);
+    context.step += 1;
+    const outputs = network.trainStep(images, labels, { learningRate, step: context.step, dropoutSeed: mixSeeds(epochSeed, batch) });
+    images.dispose();
+    // Keras reports training metrics as the running mean over the epoch, with the weights
+    // of the moment each batch was seen; the batch's outputs are kept until their sums are taken.
+    pending.push({ labels, ...outputs });
+    if (pending.length === METRIC_CHUNK_BATCHES || batch === batchesPerEpoch - 1) sums = addChunkSums(sums, pending);
+    if (options.onProgress && (batch + 1) % (options.progressEveryBatches ?? 200) === 0) {
+      options.onProgress({ epoch: epoch + 1, epochs: protocol.epochs, samplesDone: end, samplesPerEpoch: trainCount, secondsInEpoch: (performance.now() - started) / 1000 });
+    }
+  }
+  const metrics = metricsFromSums(await sums.data());
+  sums.dispose();
+  return metrics;
+}
+
 /** Trains one run. The returned model belongs to the caller (dispose it when done). */
 export async function trainRun(options: TrainOptions): Promise<TrainResult> {
   const { protocol, train, variant } = options;
@@ -194,50 +243,16 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
   // (getWeights() hands out the model's own variables: read here, never disposed.)
   const network = new NativeLeNet(variant, model.getWeights(), options.resume && momentsFromNamed(model, options.resume.optimizerWeights));
   const history = [...(options.resume?.history ?? [])];
-  const trainCount = train.labels.length;
-  const batchesPerEpoch = Math.ceil(trainCount / protocol.batchSize);
-  const progressEvery = options.progressEveryBatches ?? 200;
   const allOneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat());
   // Adam's step count: the bias correction continues where a resumed run stopped.
-  let step = history.length * batchesPerEpoch;
-
+  const context: EpochContext = { options, network, allOneHot, step: history.length * Math.ceil(train.labels.length / protocol.batchSize) };
   try {
     for (let epoch = history.length; epoch < protocol.epochs; epoch += 1) {
       const started = performance.now();
-      const learningRate = learningRateAt(protocol, epoch);
-      const epochSeed = mixSeeds(options.seed, epoch);
-      // Each batch gathers its rows from the set's images: no shuffled copy of the epoch is made.
-      const order = seededPermutation(trainCount, epochSeed);
-      const imageRows = train.rows ? order.map((position) => train.rows![position]) : order;
-      let sums: tf.Tensor = tf.zeros([SUM_NAMES.length]);
-      const pending: PendingBatch[] = [];
-
-      for (let batch = 0; batch < batchesPerEpoch; batch += 1) {
-        const start = batch * protocol.batchSize;
-        const end = Math.min(start + protocol.batchSize, trainCount);
-        const [images, labels] = tf.tidy(() => [
-          tf.gather(train.images, tf.tensor1d(imageRows.subarray(start, end), 'int32')) as tf.Tensor4D,
-          tf.gather(allOneHot, tf.tensor1d(order.subarray(start, end), 'int32')) as tf.Tensor2D,
-        ]);
-        step += 1;
-        const outputs = network.trainStep(images, labels, { learningRate, step, dropoutSeed: mixSeeds(epochSeed, batch) });
-        images.dispose();
-        // Keras reports training metrics as the running mean over the epoch, with the weights
-        // of the moment each batch was seen; the batch's outputs are kept until their sums are taken.
-        pending.push({ labels, ...outputs });
-        if (pending.length === METRIC_CHUNK_BATCHES || batch === batchesPerEpoch - 1) sums = addChunkSums(sums, pending);
-        if (options.onProgress && (batch + 1) % progressEvery === 0) {
-          options.onProgress({
-            epoch: epoch + 1, epochs: protocol.epochs, samplesDone: end,
-            samplesPerEpoch: trainCount, secondsInEpoch: (performance.now() - started) / 1000,
-          });
-        }
-      }
-      const trainMetrics = metricsFromSums(await sums.data());
-      sums.dispose();
+      const trainMetrics = await trainEpoch(context, epoch, started);
       const validation = options.validation ? evaluateNetwork(network, options.validation).metrics : null;
       const record: EpochRecord = {
-        epoch: epoch + 1, learningRate, train: trainMetrics, validation, seconds: (performance.now() - started) / 1000,
+        epoch: epoch + 1, learningRate: learningRateAt(protocol, epoch), train: trainMetrics, validation, seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
       const weights = network.weightValues();

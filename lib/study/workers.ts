@@ -56,6 +56,34 @@ export function duration(seconds: number): string {
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+type Outcome = { finished: true } | { failed: string; expected: boolean } | { crashed: string };
+
+/** Trains one spec in a new worker process; `onStatus` gets its progress lines. */
+function trainInWorker(spec: RunSpec, options: WorkerPoolOptions, onStatus: (status: string) => void): Promise<Outcome> {
+  const reporter = options.reporter ?? silentReporter;
+  const task: WorkerTask = { spec, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory };
+  const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
+    // The parent's environment holds its pinned TensorFlow settings (lib/base/tensorflow): workers train alike.
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // Lets the worker free the data's staging arrays right after loading (see studyData).
+    execArgv: [...process.execArgv, '--expose-gc'],
+  });
+  let stderr = '';
+  let outcome: Outcome | null = null;
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
+  child.on('message', (message: WorkerMessage) => {
+    if (message.kind === 'progress') onStatus(message.status);
+    if (message.kind === 'log') reporter.log(message.line);
+    if (message.kind === 'done') outcome = { finished: true };
+    if (message.kind === 'failed') outcome = { failed: message.message, expected: message.expected };
+  });
+  return new Promise((resolve) => child.on('exit', (code, signal) => {
+    const lastLine = stderr.trim().split('\n').filter((line) => !/^(WARNING|I0000|To enable)/.test(line)).pop() ?? '';
+    resolve(outcome ?? { crashed: signal ? `killed by ${signal}` : `exit code ${code}${lastLine ? `: ${lastLine}` : ''}` });
+  }));
+}
+
 /**
  * Trains every spec, at most `workers` at a time; resolves when all are done, rejects if any failed.
  * Progress: runs done of all, an ETA from the runs finished so far, and each worker's status. After
@@ -75,46 +103,20 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
     const eta = done > 0 ? ` · ETA ${duration((elapsed / done) * (specs.length - done))}` : '';
     reporter.update(`[${done}/${specs.length} runs${eta}] ${[...statuses.values()].join('  |  ')}`);
   };
-
-  const startWorker = (slot: number): Promise<void> => {
+  const next = async (slot: number): Promise<void> => {
     const spec = failures.some((failure) => !failure.crashed) ? undefined : queue.shift();
-    if (!spec) return Promise.resolve();
-    const task: WorkerTask = { spec, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory };
-    return new Promise<void>((resolve) => {
-      const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
-        // The parent's environment holds its pinned TensorFlow settings (lib/tensorflow): workers train alike.
-        env: process.env,
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        // Lets the worker free the data's staging arrays right after loading (see studyData).
-        execArgv: [...process.execArgv, '--expose-gc'],
-      });
-      let stderr = '';
-      let outcome: { finished: true } | { failed: string; expected: boolean } | null = null;
-      child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
-      child.on('message', (message: WorkerMessage) => {
-        if (message.kind === 'progress') { statuses.set(slot, message.status); showStatus(); }
-        if (message.kind === 'log') reporter.log(message.line);
-        if (message.kind === 'done') outcome = { finished: true };
-        if (message.kind === 'failed') outcome = { failed: message.message, expected: message.expected };
-      });
-      child.on('exit', (code, signal) => {
-        statuses.delete(slot);
-        const result = outcome as { finished: true } | { failed: string; expected: boolean } | null;
-        if (result && 'finished' in result) done += 1;
-        else {
-          const lastLine = stderr.trim().split('\n').filter((line) => !/^(WARNING|I0000|To enable)/.test(line)).pop() ?? '';
-          const failure: WorkerFailure = result
-            ? { spec, reason: result.failed, crashed: !result.expected }
-            : { spec, reason: signal ? `killed by ${signal}` : `exit code ${code}${lastLine ? `: ${lastLine}` : ''}`, crashed: true };
-          failures.push(failure);
-          reporter.log(`${describeRun(spec)}: worker failed (${failure.reason})`);
-        }
-        showStatus();
-        resolve(startWorker(slot));
-      });
-    });
+    if (!spec) return;
+    const outcome = await trainInWorker(spec, options, (status) => { statuses.set(slot, status); showStatus(); });
+    statuses.delete(slot);
+    if ('finished' in outcome) done += 1;
+    else {
+      const failure: WorkerFailure = 'failed' in outcome ? { spec, reason: outcome.failed, crashed: !outcome.expected } : { spec, reason: outcome.crashed, crashed: true };
+      failures.push(failure);
+      reporter.log(`${describeRun(spec)}: worker failed (${failure.reason})`);
+    }
+    showStatus();
+    await next(slot);
   };
-
-  await Promise.all(Array.from({ length: workers }, (_, slot) => startWorker(slot)));
+  await Promise.all(Array.from({ length: workers }, (_, slot) => next(slot)));
   if (failures.length > 0) throw new WorkerPoolError(failures);
 }
