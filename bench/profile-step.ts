@@ -14,7 +14,7 @@ import * as tf from '../lib/base/tensorflow';
 import { loadSplit } from '../lib/data/fashion-mnist';
 import { NUM_CLASSES } from '../lib/data/idx-files';
 import { buildModel } from '../lib/model/tfjs-model';
-import { disposeModel, trainRun } from '../lib/model/train';
+import { trainRun } from '../lib/model/train';
 import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
@@ -26,14 +26,14 @@ type Engine = 'native' | 'fit';
 async function epoch(data: Data, labels: tf.Tensor, engine: Engine): Promise<void> {
   if (engine === 'native') {
     const { model } = await trainRun({ variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 1, train: data });
-    disposeModel(model);
+    model.dispose();
     return;
   }
   const model = buildModel('relu', { seed: 1 });
   model.compile({ optimizer: tf.train.adam(STUDY_PROTOCOL.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   await model.fit(data.images, labels, { batchSize: STUDY_PROTOCOL.batchSize, epochs: 1, shuffle: true, verbose: 0 });
   (model.optimizer as tf.Optimizer).dispose();
-  disposeModel(model);
+  model.dispose();
 }
 
 interface OpTime { calls: number; ms: number }

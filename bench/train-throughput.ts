@@ -14,7 +14,7 @@ import * as tf from '../lib/base/tensorflow';
 import { loadSplit } from '../lib/data/fashion-mnist';
 import { NUM_CLASSES } from '../lib/data/idx-files';
 import { buildModel } from '../lib/model/tfjs-model';
-import { disposeModel, trainRun } from '../lib/model/train';
+import { trainRun } from '../lib/model/train';
 import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DEFAULT_DATA_DIRECTORY } from '../lib/study/study';
 
@@ -34,7 +34,7 @@ async function nativeEpochs(data: Data): Promise<number[]> {
     onProgress: (event) => process.stderr.write(`\r  tfjs-node: epoch ${event.epoch}/2, ${event.samplesDone}/${event.samplesPerEpoch} samples`),
     onEpochEnd: (record) => { epochSeconds.push(record.seconds); },
   });
-  disposeModel(model);
+  model.dispose();
   return epochSeconds;
 }
 
@@ -55,7 +55,7 @@ async function fitEpochs(data: Data): Promise<number[]> {
     },
   });
   labels.dispose();
-  disposeModel(model);
+  model.dispose();
   return epochSeconds;
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   convolutionOutputSide, convolutionParameters, ERRATA, errataMarkdown, errataRows, isBetter, markdownTable, METRICS,
-  ORIGINAL_BASELINE_TABLE, ORIGINAL_DROPOUT_TABLE_TYPES, ORIGINAL_LEAKYRELU_TABLE_TYPES, ORIGINAL_PROSE, seedConvolutions,
+  ORIGINAL_BASELINE_TABLE, ORIGINAL_DROPOUT_TABLE_TYPES, ORIGINAL_LEAKYRELU_TABLE_TYPES, ORIGINAL_PROSE, originalConvolutions,
   UNVERIFIABLE, unverifiableMarkdown,
 } from '../lib/report/errata';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_CONFUSIONS, ORIGINAL_DECAY, ORIGINAL_SELECTION, ORIGINAL_TEST, ORIGINAL_VALIDATION } from '../lib/report/original-study';
@@ -82,7 +82,7 @@ const CHECKS: Record<string, () => void> = {
   'parameters-per-kernel-conv2': () => checkPerKernel(1),
   'parameters-per-kernel-conv3': () => checkPerKernel(2),
   'last-convolution-padding': () => {
-    const last = seedConvolutions()[2];
+    const last = originalConvolutions()[2];
     const padded = convolutionOutputSide(last.inputSide, ORIGINAL_PROSE.firstConvolutionPadding, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride);
     assert.notEqual(padded, last.layer.shape[0]);
     assert.equal(convolutionOutputSide(last.inputSide, 0, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride), last.layer.shape[0]);
@@ -146,7 +146,7 @@ const CHECKS: Record<string, () => void> = {
 };
 
 function checkPerKernel(index: number) {
-  const { kernels, inputChannels, layer } = seedConvolutions()[index];
+  const { kernels, inputChannels, layer } = originalConvolutions()[index];
   assert.notEqual(kernels * ORIGINAL_PROSE.parametersPerKernel, layer.params, '"26 for each kernel" does not give the table');
   assert.equal(convolutionParameters(kernels, inputChannels, ORIGINAL_PROSE.kernelSide), layer.params, 'kernels spanning every input channel do');
   assert.ok(evidenceOf(`parameters-per-kernel-conv${index + 1}`).startsWith(`${kernels} × ${ORIGINAL_PROSE.parametersPerKernel} = ${kernels * ORIGINAL_PROSE.parametersPerKernel}, not ${layer.params}`));
@@ -161,7 +161,7 @@ for (const [id, check] of Object.entries(CHECKS)) {
 }
 
 test('what the original gets right stays out of the errata', () => {
-  const [conv1, conv2, conv3] = seedConvolutions();
+  const [conv1, conv2, conv3] = originalConvolutions();
   // "156 trainable parameters, 26 for each kernel": true of the first convolution.
   assert.equal(conv1.kernels * ORIGINAL_PROSE.parametersPerKernel, conv1.layer.params);
   assert.equal(convolutionOutputSide(ORIGINAL_PROSE.inputShape[0], ORIGINAL_PROSE.firstConvolutionPadding, ORIGINAL_PROSE.kernelSide, ORIGINAL_PROSE.stride), conv1.layer.shape[0]);

@@ -1,11 +1,11 @@
-/** The selection rule, on the seed's own numbers, makes the seed's choice. */
+/** The selection rule, on the original's own numbers, makes the original's choice. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VARIANTS } from '../lib/model/tfjs-model';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_SELECTION, ORIGINAL_VALIDATION } from '../lib/report/original-study';
 import { selectByRule } from '../lib/study/study';
 
-test('on the seed numbers the rule passes over MaxPooling (and the baseline) and picks ReLU and LeakyReLU', () => {
+test('on the original\'s numbers the rule passes over MaxPooling (and the baseline) and picks ReLU and LeakyReLU', () => {
   const selection = selectByRule(VARIANTS.map((variant) => ({
     variant, validationAccuracy: ORIGINAL_VALIDATION[variant].accuracy,
     gap: ORIGINAL_BEST_FOLD[variant].train - ORIGINAL_BEST_FOLD[variant].validation,

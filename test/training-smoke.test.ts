@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../lib/base/tensorflow';
 import { loadSplit } from '../lib/data/fashion-mnist';
-import { disposeModel, evaluate, trainRun } from '../lib/model/train';
+import { evaluate, trainRun } from '../lib/model/train';
 import { STUDY_PROTOCOL } from '../lib/study/protocol';
 import { DATA_DIRECTORY } from './paths';
 
@@ -14,6 +14,6 @@ test('one epoch on 2,000 real training images reaches > 50 % on 1,000 held-out i
   const { model } = await trainRun({ variant: 'relu', protocol: { ...STUDY_PROTOCOL, epochs: 1 }, seed: 7, train });
   const { metrics } = evaluate('relu', model, heldOut);
   assert.ok(metrics.accuracy > 0.5, `held-out accuracy ${metrics.accuracy}`);
-  disposeModel(model);
+  model.dispose();
   tf.dispose([slice.images, train.images, heldOut.images]);
 });

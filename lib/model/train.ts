@@ -141,11 +141,6 @@ export function evaluate(variant: VariantName, model: tf.LayersModel, set: Label
   }
 }
 
-/** Frees a model. */
-export function disposeModel(model: tf.LayersModel): void {
-  model.dispose();
-}
-
 /** One batch's labels and outputs, kept until their metric sums are taken. */
 interface PendingBatch extends BatchOutputs {
   labels: tf.Tensor2D;

@@ -116,7 +116,7 @@ export function convolutionOutputSide(input: number, padding: number, kernel: nu
 }
 
 /** The convolutions of the Baseline table with what each one sees: kernels, input side and channels. */
-export function seedConvolutions(): { row: number; kernels: number; inputSide: number; inputChannels: number; layer: OriginalLayer }[] {
+export function originalConvolutions(): { row: number; kernels: number; inputSide: number; inputChannels: number; layer: OriginalLayer }[] {
   return ORIGINAL_BASELINE_TABLE.flatMap((layer, row) => {
     if (layer.type !== 'Conv2D') return [];
     const input = row === 0 ? ORIGINAL_PROSE.inputShape : ORIGINAL_BASELINE_TABLE[row - 1].shape;
@@ -219,7 +219,7 @@ function bestFoldTableErrata(): Erratum[] {
 
 /** "For each … non-pooling layer … TanH", against its own tables. */
 function activationErratum(): Erratum {
-  const convolutions = seedConvolutions();
+  const convolutions = originalConvolutions();
   const nonPooling = ORIGINAL_BASELINE_TABLE.filter((layer) => !layer.type.endsWith('Pooling2D'));
   const leakyLayers = ORIGINAL_LEAKYRELU_TABLE_TYPES.filter((type) => type === 'LeakyReLU').length;
   const hidden = ORIGINAL_BASELINE_TABLE.filter((layer) => layer.type === 'Dense')[0];
@@ -235,7 +235,7 @@ function activationErratum(): Erratum {
 
 function architectureErrata(): Erratum[] {
   const { kernelSide, parametersPerKernel, firstConvolutionPadding, stride, firstVolume, lastVolume } = ORIGINAL_PROSE;
-  const convolutions = seedConvolutions();
+  const convolutions = originalConvolutions();
   const perKernel = (index: number, quote: string): Erratum => {
     const { kernels, inputChannels, layer } = convolutions[index];
     return {

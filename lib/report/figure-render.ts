@@ -115,11 +115,3 @@ function stableSvg(svg: string): string {
   // Chromium serialises an empty style attribute before or after viewBox from run to run; drop it.
   return fixedIds.replace(/ style=""/g, '');
 }
-
-/** Closes the shared browser (scripts call this when done; notebooks may leave it to process exit). */
-export async function closeRenderer(): Promise<void> {
-  const browser = browserPromise;
-  browserPromise = null;
-  pagePromise = null;
-  if (browser) await (await browser).close();
-}
