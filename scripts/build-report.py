@@ -3,15 +3,21 @@
 
 Usage: build-report.py OUTPUT.html NOTEBOOK.ipynb ...
 
-Each executed notebook contributes its cells under its own heading; figures appear as the PNG that
+The summary (notebook 00) comes first and the environment (the last notebook) is the appendix, as
+the notebooks are numbered. Each executed notebook contributes its cells under its own anchor, and
+links between notebooks become links within the page; figures appear as the PNG that
 every figure output carries (embedded as data: URLs), tables as HTML. The page loads nothing from a
 network: the exporter's CDN scripts (require.js, MathJax) are switched off.
 """
 import os
+import re
 import sys
 
 import nbformat
 from nbconvert import HTMLExporter
+
+
+NOTEBOOK_LINK = re.compile(r"\]\((\d\d-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")
 
 
 def main() -> None:
@@ -25,6 +31,9 @@ def main() -> None:
         merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id=\"{os.path.basename(path)}\"></a>\n\n---\n*From `notebooks/{os.path.basename(path)}`*"))
         prefix = os.path.basename(path)[:2]
         for cell in notebook.cells:
+            # Links between notebooks become links within the page (each notebook starts at its anchor).
+            if cell.cell_type == "markdown":
+                cell.source = NOTEBOOK_LINK.sub(lambda match: f"](#{match.group(1)})", cell.source)
             # The interactive spec needs plotly in the page; the PNG beside it does not.
             for cell_output in cell.get("outputs", []):
                 cell_output.get("data", {}).pop("application/vnd.plotly.v1+json", None)
