@@ -36,9 +36,13 @@ export interface TestSetEvidence {
 }
 
 const memo = new Map<string, Promise<unknown>>();
-function once<T>(name: string, options: StudyOptions, compute: () => Promise<T>): Promise<T> {
+/** Computes once per process and options; every step of it reports to one progress output. */
+function once<T>(name: string, options: StudyOptions, compute: (options: StudyOptions) => Promise<T>): Promise<T> {
   const id = JSON.stringify([name, options.protocol, options.k, options.seed, options.cvSeeds, options.finalSeeds, options.batchSizes, options.limit, options.runsDirectory]);
-  if (!memo.has(id)) memo.set(id, compute());
+  if (!memo.has(id)) {
+    const reporter = reporterFor(options);
+    memo.set(id, compute({ ...options, progress: () => reporter }));
+  }
   return memo.get(id) as Promise<T>;
 }
 
@@ -49,7 +53,7 @@ async function prefetchPlan(options: StudyOptions): Promise<void> {
 }
 
 export function crossValidationEvidence(options: StudyOptions): Promise<CrossValidationEvidence> {
-  return once('cross-validation', options, async () => {
+  return once('cross-validation', options, async (options) => {
     await prefetchPlan(options);
     const bySeed = await runRepeatedKFolds(options);
     const studySeed = options.cvSeeds.indexOf(options.seed);
@@ -66,7 +70,7 @@ export function crossValidationEvidence(options: StudyOptions): Promise<CrossVal
 }
 
 export function testSetEvidence(options: StudyOptions): Promise<TestSetEvidence> {
-  return once('test set', options, async () => {
+  return once('test set', options, async (options) => {
     const { selection } = await crossValidationEvidence(options);
     const finals = await runFinalSeeds(options, selection.chosen);
     const labels = testLabels(options);
@@ -80,7 +84,7 @@ export function testSetEvidence(options: StudyOptions): Promise<TestSetEvidence>
 }
 
 export function batchSizeEvidence(options: StudyOptions): Promise<BatchSizeResult[]> {
-  return once('batch size', options, async () => {
+  return once('batch size', options, async (options) => {
     await prefetchPlan(options);
     return runBatchSizeStudy(options);
   });

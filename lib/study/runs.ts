@@ -127,7 +127,7 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   const label = describeRun(spec);
   const cached = await cachedRun(spec, runsDirectory);
   if (cached) {
-    reporter.log(`${label}: from the run cache (${cached.key})`);
+    reporter.update(`${label}: from the run cache (${cached.key})`);
     return cached;
   }
   const { key, folder } = await runFolder(spec, runsDirectory);
