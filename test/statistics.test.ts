@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import {
   correctedResampledTTest, holm, mcnemarExact, mcnemarFromPredictions, meanAndSpread, pairedTTest,
   seedSpread, twoSidedPValue, wilsonInterval,
+  twoProportionTest,
 } from '../lib/study/statistics';
 
 /** |actual − expected| ≤ relative · |expected| (or ≤ relative when expected is 0). */
@@ -255,4 +256,13 @@ test('seedSpread gives mean ± sample std and the range', () => {
   // Consistent with meanAndSpread, which other modules use.
   const summary = meanAndSpread(values);
   assert.deepEqual([summary.mean, summary.std], [spread.mean, spread.std]);
+});
+
+test('two-proportion z-test: hand cases (z = 1.96 gives p = 0.05; equal proportions give p = 1)', () => {
+  // p1 = 0.55, p2 = 0.45, n = 200: pooled 0.5, z = 0.1 / sqrt(0.25·2/200) = 2; p = 2·(1 − Φ(2)) = 0.0455002638963584.
+  const test = twoProportionTest(0.55, 0.45, 200);
+  assert.ok(Math.abs(test.z - 2) < 1e-12);
+  // The normal tail comes from Student's t at 1e9 degrees of freedom: within 1e-6 relative, far below the digits shown.
+  assert.ok(Math.abs(test.pValue - 0.0455002638963584) < 1e-6 * 0.0455, String(test.pValue));
+  assert.equal(twoProportionTest(0.9, 0.9, 1000).pValue, 1);
 });

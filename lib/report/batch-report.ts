@@ -8,7 +8,7 @@ import type { BatchSizeResult } from '../study/robustness';
 import type { StudyOptions } from '../study/study';
 import { showFigure as show } from './display';
 import { dotPlotFigure, trainingCurvesFigure } from './figures';
-import { batchSizeFindings } from './findings';
+import { batchSizeFindings } from './findings-batch';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_VALIDATION } from './original-study';
 import { batchSizeRows } from './rows';
 import { showMarkdown, showTable as table } from './tables';

@@ -13,7 +13,7 @@ import { StudyOptions, studyData } from '../study/study';
 import { showFigure } from './display';
 import { errataRows } from './errata';
 import { confusionFigure, dotPlotFigure, galleryFigure } from './figures';
-import { confusionFindings, UPPER_BODY, upperBodyShare } from './findings';
+import { confusionFindings, UPPER_BODY, upperBodyShare } from './findings-confusion';
 import { ORIGINAL_CONFUSIONS } from './original-study';
 import { showMarkdown, showTable } from './tables';
 

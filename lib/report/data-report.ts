@@ -7,6 +7,7 @@ import * as dfd from 'danfojs-node';
 import { BORDERS, borderProfile, borderShare, classCounts, imageSummaries, kernelCoverage, mapMaximum, pixelStatistics, samplesPerClass } from '../data/analysis';
 import { DataSplit, loadSplit } from '../data/fashion-mnist';
 import { CLASS_NAMES, IMAGE_SIDE } from '../data/idx-files';
+import { variantLayers } from '../model/network';
 import type { StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { borderProfileFigure, classBalanceFigure, galleryFigure, pixelMapsFigure } from './figures';
@@ -76,11 +77,13 @@ export function showBalanceFindings(sets: Sets): void {
   const spread = (counts: number[]) => Math.max(...counts) - Math.min(...counts);
   const balanced = spread(train) === 0 && spread(test) === 0;
   const largestShare = Math.max(...train.map((n) => n / sets.train.labels.length), ...test.map((n) => n / sets.test.labels.length));
+  // Nearly balanced: no class more than a quarter larger than the smallest.
+  const ratio = Math.max(Math.max(...train) / Math.min(...train), Math.max(...test) / Math.min(...test));
   showMarkdown([
-    `- **${balanced ? 'Yes' : 'Nearly'}:** the ${sets.train.labels.length.toLocaleString('en-US')} training images hold between ${Math.min(...train).toLocaleString('en-US')} and ${Math.max(...train).toLocaleString('en-US')} per class, the ${sets.test.labels.length.toLocaleString('en-US')} test images between ${Math.min(...test).toLocaleString('en-US')} and ${Math.max(...test).toLocaleString('en-US')}.`,
+    `- **${balanced ? 'Yes' : ratio <= 1.25 ? 'Nearly' : 'No'}:** the ${sets.train.labels.length.toLocaleString('en-US')} training images hold between ${Math.min(...train).toLocaleString('en-US')} and ${Math.max(...train).toLocaleString('en-US')} per class, the ${sets.test.labels.length.toLocaleString('en-US')} test images between ${Math.min(...test).toLocaleString('en-US')} and ${Math.max(...test).toLocaleString('en-US')}.`,
     balanced
       ? '- Every class is exactly one tenth of each set: accuracy weighs every class alike, so it is a fair summary, and no re-balancing is needed — as the original found.'
-      : `- No class exceeds ${(100 * largestShare).toFixed(1)} % of a set in this slice: accuracy stays a fair summary, read with per-class metrics beside it.`,
+      : `- The largest class is ${ratio.toFixed(2)} times the smallest and ${(100 * largestShare).toFixed(1)} % of its set: ${ratio <= 1.25 ? 'accuracy stays a fair summary, read with per-class metrics beside it' : 'read per-class metrics, not accuracy alone'}.`,
   ].join('\n'));
 }
 
@@ -144,21 +147,44 @@ export async function showCoverage(): Promise<void> {
   ], { caption: 'Kernel positions covering a pixel' });
 }
 
+/** The first convolution of the network description: its kernel size and the padding 'same' gives it. */
+function firstConvolution(): { kernel: number; padding: number } {
+  const layer = variantLayers('baseline').find((entry) => entry.kind === 'conv2d') as { kernelSize: number; padding: 'same' | 'valid' };
+  return { kernel: layer.kernelSize, padding: layer.padding === 'same' ? (layer.kernelSize - 1) / 2 : 0 };
+}
+
+/** The largest standard deviation within the top and the bottom six lines, and where. */
+function edgePeaks(maps: PixelMaps) {
+  const band = (rows: number[]) => mapMaximum(maps.std.map((line, row) => (rows.includes(row) ? line : line.map(() => -Infinity))));
+  const last = IMAGE_SIDE - 1;
+  return { top: band([0, 1, 2, 3, 4, 5]), bottom: band([last, last - 1, last - 2, last - 3, last - 4, last - 5]) };
+}
+
 export function showPaddingFindings(sets: Sets, maps: PixelMaps): void {
   const peak = mapMaximum(maps.std);
+  const last = IMAGE_SIDE - 1;
   const middle = Math.floor(IMAGE_SIDE / 2);
   const centre = maps.std[middle][middle];
+  const edgeDistance = Math.min(peak.row, peak.column, last - peak.row, last - peak.column);
+  const peaks = edgePeaks(maps);
   const byBorder = profiles(maps);
-  const ranked = BORDERS.map((border) => ({ border, outer: byBorder[border][0], second: byBorder[border][1] })).sort((a, b) => b.outer - a.outer);
-  const ring = borderShare(maps.std, 2);
-  const without = kernelCoverage(5, 0);
-  const withPadding = kernelCoverage(5, 2);
-  const last = IMAGE_SIDE - 1;
+  const ranked = BORDERS.map((border) => ({ border, outer: byBorder[border][0] })).sort((a, b) => b.outer - a.outer);
+  const variance = maps.std.map((line) => line.map((value) => value * value));
+  const ringArea = 1 - (IMAGE_SIDE - 4) ** 2 / IMAGE_SIDE ** 2;
+  const { kernel, padding } = firstConvolution();
+  const without = kernelCoverage(kernel, 0);
+  const withPadding = kernelCoverage(kernel, padding);
   const inks = bottomInkByClass(sets);
+  const bottomShare = byBorder.bottom[0] / centre;
   showMarkdown([
-    `- **Not in the centre:** the standard deviation peaks at row ${peak.row}, column ${peak.column} (${peak.value.toFixed(3)}), ${peak.row <= 2 || peak.row >= last - 2 ? 'next to a border' : 'inside the image'}; the centre pixel has ${centre.toFixed(3)}, ${centre < peak.value ? `${(100 * (1 - centre / peak.value)).toFixed(0)} % less` : 'the most'}.`,
-    `- **The borders:** the outermost line varies most at the **${ranked[0].border}** (${ranked[0].outer.toFixed(3)}) and least at the ${ranked[ranked.length - 1].border} (${ranked[ranked.length - 1].outer.toFixed(3)}); one line further in, the ${ranked[0].border} line reaches ${ranked[0].second.toFixed(3)}. The 2-pixel ring holds ${(100 * ring).toFixed(1)} % of the total variation.`,
-    `- **Which images use the bottom border:** by the mean of their two bottom lines, ${inks.slice(0, 3).map((entry) => `${entry.name} (${entry.bottom.toFixed(3)})`).join(', ')} lead and ${inks[inks.length - 1].name} (${inks[inks.length - 1].bottom.toFixed(3)}) is last — the table above, not an assumption.`,
-    `- **Why pad by 2:** without padding a 5×5 kernel covers a corner pixel from ${without[0][0]} position and a bottom-edge pixel in the middle from ${without[last][middle]}, against ${without[middle][middle]} for the centre; with padding 2, from ${withPadding[0][0]} and ${withPadding[last][middle]}, and the output keeps its ${IMAGE_SIDE}×${IMAGE_SIDE} size. Padding (5 − 1)/2 is the smallest that keeps the output size and lets every border pixel reach the kernel's centre.`,
+    `- **${edgeDistance <= 2 ? 'Near the edges, not in the centre' : 'Inside the image'}:** the standard deviation peaks at row ${peak.row}, column ${peak.column} (rows and columns counted from 0 at the top left, as on the map; ${peak.value.toFixed(3)}), ${edgeDistance} pixel${edgeDistance === 1 ? '' : 's'} from the nearest edge. ` +
+      `Within six lines of the top it peaks at row ${peaks.top.row} (${peaks.top.value.toFixed(3)}), of the bottom at row ${peaks.bottom.row} (${peaks.bottom.value.toFixed(3)}); the centre pixel has ${centre.toFixed(3)}, ${centre < peaks.top.value && centre < peaks.bottom.value ? 'less than both' : 'not less than both'}.`,
+    `- **The outermost lines** vary most at the **${ranked[0].border}** (${ranked[0].outer.toFixed(3)}) and least at the ${ranked[ranked.length - 1].border} (${ranked[ranked.length - 1].outer.toFixed(3)}); ` +
+      `the bottom line's is ${(100 * bottomShare).toFixed(0)} % of the centre pixel's: ${ranked[0].border === 'bottom' ? 'as the original said, the bottom border carries information' : 'the bottom is not the border that varies most, as the original had it'}. ` +
+      `The 2-pixel ring holds ${(100 * borderShare(variance, 2)).toFixed(1)} % of the total variance on ${(100 * ringArea).toFixed(1)} % of the pixels.`,
+    `- **Which images use the bottom border:** by the mean of their two bottom lines, ${inks.slice(0, 3).map((entry) => `${entry.name} (${entry.bottom.toFixed(3)})`).join(', ')} lead and ${inks[inks.length - 1].name} (${inks[inks.length - 1].bottom.toFixed(3)}) is last.`,
+    `- **What padding ${padding} changes:** without it no pixel is lost — every one is under at least ${Math.min(...without.flat())} kernel position — but a ${kernel}×${kernel} kernel sees a corner from ${without[0][0]} position and a bottom-edge pixel in the middle from ${without[last][middle]}, against ${without[middle][middle]} for the centre; ` +
+      `with padding ${padding}, from ${withPadding[0][0]} and ${withPadding[last][middle]}, and the output keeps its ${IMAGE_SIDE}×${IMAGE_SIDE} size. So the padding does not rescue lost pixels, as the original put it ("we don't miss any information"): it gives the varied border lines above more weight and keeps the size. ` +
+      `For an odd kernel, (${kernel} − 1)/2 = ${padding} is the only padding that keeps the output size.`,
   ].join('\n'));
 }

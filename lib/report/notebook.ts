@@ -6,6 +6,7 @@
 import * as tf from '../base/tensorflow';
 import { currentProfile, profileOptions } from '../study/profiles';
 import { terminalReporter } from '../study/progress';
+import { BACKEND_TOLERANCE } from '../model/native/check';
 import { libraryVersions } from '../model/native/ops';
 import type { StudyOptions } from '../study/study';
 import { kernelDisplayChannel } from './display-channel';
@@ -44,4 +45,14 @@ export function showEnvironment(): void {
     { component: 'TypeScript (tslab)', version: tslab.versions.typescript },
     { component: 'Node.js', version: process.version },
   ], { caption: 'Environment' });
+}
+
+/** The appendix's findings: does the kernel run native TensorFlow, with the pinned settings? */
+export function showEnvironmentFindings(check: { backend: string; maxAbsoluteDifference: number; passed: boolean }): void {
+  const settings = tf.SETTINGS;
+  showMarkdown([
+    `- **${check.passed ? 'Yes' : 'No'}:** the backend is \`${check.backend}\`, and its 5×5 convolution and both gradients agree with the reference JavaScript backend within ${check.maxAbsoluteDifference.toExponential(1)} (the check allows ${BACKEND_TOLERANCE}).`,
+    `- TensorFlow runs with oneDNN ${settings.oneDNN ? 'on' : 'off'}, ${settings.intraOpThreads} intra-op and ${settings.interOpThreads} inter-op thread(s): ${settings.oneDNN && settings.intraOpThreads === 1 && settings.interOpThreads === 1 ? 'the settings every committed run was trained with' : 'not the settings the committed runs were trained with, so this kernel would train its own runs'}.`,
+    '- The figure above arrives as one output holding the interactive plotly figure and its PNG: GitHub and the HTML report show the PNG, JupyterLab the live plot.',
+  ].join('\n'));
 }

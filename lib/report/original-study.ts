@@ -49,3 +49,10 @@ export const ORIGINAL_CONFUSIONS = [
   { actual: 'T-shirt/top', predicted: 'Shirt', count: 156 },
   { actual: 'Shirt', predicted: 'T-shirt/top', count: 75 },
 ];
+
+/** "a test set of 10k samples", 1,000 per class ("6000 and 1000 samples each"). */
+export const ORIGINAL_TEST_IMAGES = 10_000;
+export const ORIGINAL_TEST_IMAGES_PER_CLASS = 1_000;
+
+/** The classes it names as examples of high accuracy: "(like Bags, Sneakers and Trousers)". */
+export const ORIGINAL_EASY_CLASSES = ['Bag', 'Sneaker', 'Trouser'];

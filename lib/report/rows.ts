@@ -11,6 +11,7 @@ import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence
 import { protocolTime } from '../study/results';
 import { finalMetrics, RunRecord } from '../study/runs';
 import { seedSpread } from '../study/statistics';
+import { STEP_DECAY } from '../study/protocol';
 import type { KFoldResult, Selection } from '../study/study';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION, OriginalMetrics } from './original-study';
 import { meanPlusMinus, Row } from './tables';
@@ -19,8 +20,12 @@ import { meanPlusMinus, Row } from './tables';
 export const points = (difference: number) => `${difference < 0 ? '−' : '+'}${Math.abs(100 * difference).toFixed(2)} points`;
 /** A p-value to two significant digits. */
 export const pValue = (p: number) => (p < 1e-4 ? '< 0.0001' : p.toPrecision(2));
+/** "p = 0.012" / "p < 0.0001", for prose. */
+export const pEquals = (p: number) => (p < 1e-4 ? 'p < 0.0001' : `p = ${p.toPrecision(2)}`);
 /** An interval of accuracies: "[0.9055, 0.9167]". */
 export const interval = (low: number, high: number) => `[${low.toFixed(4)}, ${high.toFixed(4)}]`;
+/** A signed number with a typographic minus: "−4.10". */
+export const signed = (value: number, digits = 2) => `${value < 0 ? '−' : ''}${Math.abs(value).toFixed(digits)}`;
 /** A fold, numbered from 1 as everywhere in this report (the original numbers them from 0). */
 const fold = (index: number) => `fold ${index + 1}`;
 
@@ -61,7 +66,7 @@ export function originalComparisonRows(result: KFoldResult): Row[] {
     const ours = result.finalValidation[metric];
     const difference = ours.mean - ORIGINAL_VALIDATION[result.variant][metric];
     rows.push({ quantity: `validation ${metric}, mean over folds`, original: ORIGINAL_VALIDATION[result.variant][metric].toFixed(4),
-      ours: meanPlusMinus(ours.mean, ours.std), difference: metric === 'loss' ? difference.toFixed(4) : points(difference) });
+      ours: meanPlusMinus(ours.mean, ours.std), difference: metric === 'loss' ? `${difference < 0 ? '−' : '+'}${Math.abs(difference).toFixed(4)}` : points(difference) });
   }
   return rows;
 }
@@ -84,7 +89,7 @@ export function foldComparisonRows(comparisons: FoldComparison[]): Row[] {
     comparison: `${VARIANT_TITLES[comparison.variant]} − ${VARIANT_TITLES[comparison.reference]}`,
     'seeds × folds': `${comparison.seeds.length} × ${comparison.differences.length / comparison.seeds.length}`,
     'mean difference (validation accuracy)': points(comparison.test.meanDifference),
-    'corrected t': comparison.test.t.toFixed(2), df: comparison.test.degreesOfFreedom,
+    'corrected t': signed(comparison.test.t), df: comparison.test.degreesOfFreedom,
     'p (corrected)': pValue(comparison.test.pValue), [`p (corrected, Holm over ${comparisons.length})`]: pValue(comparison.holmPValue),
     'p (naive paired t: too eager)': pValue(comparison.test.naive.pValue),
   }));
@@ -104,8 +109,8 @@ export function seedRows(bySeed: Record<VariantName, KFoldResult[]>, selections:
 export function selectionRows(selection: Selection): Row[] {
   return selection.ranking.map((entry, rank) => ({
     rank: rank + 1, variant: VARIANT_TITLES[entry.variant], 'validation accuracy (mean)': entry.validationAccuracy,
-    'train − validation gap': entry.gap, 'gap − median gap': entry.gap - selection.medianGap,
-    [`more than ${selection.maxGapAboveMedian} above the median?`]: entry.excluded ? 'yes: passed over' : 'no',
+    'train − validation gap': points(entry.gap), 'gap − median gap': points(entry.gap - selection.medianGap),
+    [`more than ${(100 * selection.maxGapAboveMedian).toFixed(1)} points above the median?`]: entry.excluded ? 'yes: passed over' : 'no',
     chosen: selection.chosen.includes(entry.variant) ? 'yes' : '',
   }));
 }
@@ -114,7 +119,7 @@ export function selectionRows(selection: Selection): Row[] {
 export function sweepRows(sweep: { threshold: number; ours: Selection; original: Selection }[]): Row[] {
   const pair = (selection: Selection) => selection.chosen.map((variant) => VARIANT_TITLES[variant]).join(', ');
   return sweep.map(({ threshold, ours, original }) => ({
-    'gap limit above the median': threshold, 'ours: chosen': pair(ours), 'original\'s numbers: chosen': pair(original),
+    'gap limit above the median': `${(100 * threshold).toFixed(1)} points`, 'ours: chosen': pair(ours), 'original\'s numbers: chosen': pair(original),
   }));
 }
 
@@ -133,7 +138,7 @@ export function testedRunRows(label: string, runs: TestedRun[], original: Origin
 /** Two sets of final runs compared image by image, seed by seed (McNemar's exact test). */
 export function pairedTestRows(labels: [string, string], first: TestedRun[], second: TestedRun[], paired: PairedTestRuns): Row[] {
   return paired.seeds.map((seed, index) => ({
-    seed, [`${labels[0]}`]: first[index].accuracy, [`${labels[1]}`]: second[index].accuracy, difference: points(paired.differences[index]),
+    seed, [`${labels[0]}`]: first[index].accuracy, [`${labels[1]}`]: second[index].accuracy, [`${labels[0]} − ${labels[1]}`]: points(paired.differences[index]),
     [`images only ${labels[0]} gets right`]: paired.mcnemar[index].b, [`images only ${labels[1]} gets right`]: paired.mcnemar[index].c,
     'p (McNemar, exact)': pValue(paired.mcnemar[index].pValue),
   }));
@@ -163,9 +168,9 @@ export function batchSizeRows(results: BatchSizeResult[]): Row[] {
       'training accuracy (mean)': meanPlusMinus(result.finalTrain.accuracy.mean, result.finalTrain.accuracy.std),
       'validation accuracy (mean)': meanPlusMinus(result.finalValidation.accuracy.mean, result.finalValidation.accuracy.std),
       'train − validation gap (mean)': points(result.generalizationGap),
-      'vs original: training accuracy, best fold': points(distance.train),
-      'vs original: validation accuracy, mean': points(distance.validation),
-      'vs original: best-fold gap': points(distance.gap),
+      'ours − original: training accuracy, best fold': points(distance.train),
+      'ours − original: validation accuracy, mean': points(distance.validation),
+      'ours − original: best-fold gap': points(distance.gap),
     };
   });
 }
@@ -182,16 +187,21 @@ export function headlineRows(cv: CrossValidationEvidence, test: TestSetEvidence)
       [`validation, ${cv.bySeed[variant].length} seeds × ${cv.reproduction[variant].k} folds`]: spread(cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy))),
       'validation, original': ORIGINAL_VALIDATION[variant].accuracy,
       [`test, ${test.finals.seeds.length} seeds`]: tested ? spread(tested.map((run) => run.accuracy)) : null,
+      'one run\'s 95 % interval': tested ? `± ${halfWidthPoints(tested)} points` : null,
       'test, original': ORIGINAL_TEST[variant]?.accuracy ?? null,
     };
   });
   const best = test.finals.chosen[0];
   rows.push({
-    variant: `${VARIANT_TITLES[best]}, LR halved every 5 epochs`, [`test, ${test.finals.seeds.length} seeds`]: spread(test.finals.decay.map((run) => run.accuracy)),
+    variant: `${VARIANT_TITLES[best]}, LR × ${STEP_DECAY.factor} every ${STEP_DECAY.everyEpochs} epochs`, [`test, ${test.finals.seeds.length} seeds`]: spread(test.finals.decay.map((run) => run.accuracy)),
+    'one run\'s 95 % interval': `± ${halfWidthPoints(test.finals.decay)} points`,
     'test, original': ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : null,
   });
   return rows;
 }
+
+/** The mean half-width of runs' 95 % Wilson intervals, in points. */
+const halfWidthPoints = (runs: TestedRun[]) => ((100 * runs.reduce((sum, run) => sum + (run.interval.upper - run.interval.lower) / 2, 0)) / runs.length).toFixed(2);
 
 /** What each part of the study cost: runs, summed training minutes, wall minutes, how many trained at once, on which CPU. */
 export function computeRows(parts: { part: string; runs: RunRecord[] }[]): Row[] {

@@ -2,7 +2,7 @@
  * Notebook 11: the cross-validation repeated with other seeds: the ranking, the choice, the fold
  * data aggregated by danfojs, and the comparisons tested over every seed's folds.
  */
-import { VARIANT_TITLES, VARIANTS } from '../model/network';
+import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
 import { crossValidationEvidence, CrossValidationEvidence } from '../study/evidence';
 import { foldFrame, rowsOf, summarizeBy } from '../study/frames';
 import { rankCounts } from '../study/robustness';
@@ -40,12 +40,24 @@ export function showRankCounts(cv: CrossValidationEvidence): void {
   })), { caption: 'Seeds in which each variant takes each rank (by mean validation accuracy)' });
 }
 
+const AGGREGATED: Record<string, string> = { validation_accuracy: 'validation accuracy', train_accuracy: 'training accuracy', gap: 'train − validation gap' };
+
+/** A danfojs aggregate as report rows: variants by their titles, columns by their names. */
+function readable(rows: Record<string, string | number | boolean | null>[]) {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([column, value]) => {
+    if (column === 'variant') return ['variant', VARIANT_TITLES[value as VariantName]];
+    const match = /^(.*)_(mean|std|count)$/.exec(column);
+    const label = match ? `${AGGREGATED[match[1]] ?? match[1]}: ${{ mean: 'mean', std: 'std', count: 'folds' }[match[2]]}` : column;
+    return [label, value];
+  })));
+}
+
 /** The fold runs as a danfojs frame, grouped by variant and seed, then by variant. */
 export function showAggregates(cv: CrossValidationEvidence): void {
   const frame = foldFrame(VARIANTS.flatMap((variant) => cv.bySeed[variant].flatMap((result) => result.runs)));
-  const columns = ['validation_accuracy', 'train_accuracy', 'gap'];
-  showTable(rowsOf(summarizeBy(frame, ['variant', 'seed'], columns)), { caption: 'By variant and seed (over folds)' });
-  showTable(rowsOf(summarizeBy(frame, ['variant'], columns)), { caption: 'By variant (over every fold of every seed)' });
+  const columns = Object.keys(AGGREGATED);
+  showTable(readable(rowsOf(summarizeBy(frame, ['variant', 'seed'], columns))), { caption: 'By variant and seed (over folds; danfojs groupby)' });
+  showTable(readable(rowsOf(summarizeBy(frame, ['variant'], columns))), { caption: 'By variant (over every fold of every seed)' });
 }
 
 export function showComparisons(cv: CrossValidationEvidence): void {

@@ -11,7 +11,7 @@ import { StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { errataRows } from './errata';
 import { dotPlotFigure } from './figures';
-import { summaryFindings } from './findings';
+import { summaryFindings } from './findings-summary';
 import { ORIGINAL_VALIDATION } from './original-study';
 import { computeRows, headlineRows } from './rows';
 import { showMarkdown, showTable } from './tables';
@@ -54,7 +54,7 @@ export async function showHeadline(evidence: SummaryEvidence): Promise<void> {
 }
 
 export function showConclusions(evidence: SummaryEvidence): void {
-  showMarkdown(summaryFindings(evidence.cv, evidence.test, evidence.batch));
+  showMarkdown(summaryFindings(evidence.cv, evidence.test, evidence.batch, evidence.options.protocol.batchSize));
 }
 
 export function showErrata(): void {

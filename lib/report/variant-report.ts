@@ -49,11 +49,11 @@ export function showFinalMetrics(variant: VariantName, evidence: CrossValidation
 
 export function showOriginalComparison(variant: VariantName, evidence: CrossValidationEvidence): void {
   showTable(originalComparisonRows(evidence.reproduction[variant]), {
-    caption: `${VARIANT_TITLES[variant]}: the original's numbers and ours, like for like (folds numbered 1–5; the original numbers them 0–4)`,
+    caption: `${VARIANT_TITLES[variant]}: the original's numbers and ours, like for like (folds numbered 1–${evidence.reproduction[variant].k}; the original numbers them 0–${evidence.reproduction[variant].k - 1})`,
   });
   for (const reference of REFERENCES[variant]) {
     showTable(baselineComparisonRows(evidence.reproduction[variant], evidence.reproduction[reference]),
-      { caption: `The original's "${VARIANT_TITLES[reference]} vs ${VARIANT_TITLES[variant]}" table (validation, mean over folds) and ours` });
+      { caption: `The original's validation numbers for ${VARIANT_TITLES[reference]} and ${VARIANT_TITLES[variant]} (mean over folds) and ours` });
   }
 }
 
@@ -61,9 +61,9 @@ export function showOriginalComparison(variant: VariantName, evidence: CrossVali
 export function showComparisons(variant: VariantName, evidence: CrossValidationEvidence): void {
   const concerns = (entry: { variant: VariantName; reference: VariantName }) => entry.variant === variant || entry.reference === variant;
   showTable(foldComparisonRows(evidence.reproductionComparisons).filter((_, index) => concerns(evidence.reproductionComparisons[index])),
-    { caption: `The reproduction's folds (seed ${evidence.reproduction[variant].seed}): corrected resampled t-test, Holm over the five comparisons` });
+    { caption: `The reproduction's folds (seed ${evidence.reproduction[variant].seed}): corrected resampled t-test, Holm over the study's ${evidence.reproductionComparisons.length} comparisons (notebook 11 shows them all)` });
   showTable(foldComparisonRows(evidence.repeatedComparisons).filter((_, index) => concerns(evidence.repeatedComparisons[index])),
-    { caption: `Every cross-validation seed's folds: the same tests over ${evidence.repeatedComparisons[0].differences.length} folds` });
+    { caption: `Every cross-validation seed's folds: the same tests over ${evidence.repeatedComparisons[0].differences.length} folds, Holm over ${evidence.repeatedComparisons.length}` });
 }
 
 export async function showSeeds(variant: VariantName, evidence: CrossValidationEvidence): Promise<void> {

@@ -318,3 +318,11 @@ export function seedSpread(values: number[]): SeedSpread {
   const { mean: average, std: spread } = meanAndSpread(values);
   return { mean: average, std: spread, min: Number(min(values)), max: Number(max(values)), n: values.length };
 }
+
+/** Two proportions from independent samples of size n each (e.g. two models' accuracies on test sets): pooled z-test, two-sided. */
+export function twoProportionTest(first: number, second: number, n: number): { z: number; pValue: number } {
+  const pooled = (first + second) / 2;
+  const z = (first - second) / Math.sqrt((pooled * (1 - pooled) * 2) / n);
+  // Student's t with very many degrees of freedom is the standard normal to far below the digits shown.
+  return { z, pValue: twoSidedPValue(z, 1e9) };
+}
