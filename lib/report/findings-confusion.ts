@@ -6,7 +6,7 @@
 import { CLASS_NAMES } from '../data/idx-files';
 import type { TestSetEvidence } from '../study/evidence';
 import { seedSpread } from '../study/statistics';
-import { bullets, count, f4, list, ordinal, title } from './wording';
+import { bullets, f4, list, ordinal, title } from './wording';
 import { ORIGINAL_CONFUSIONS, ORIGINAL_EASY_CLASSES, ORIGINAL_TEST_IMAGES_PER_CLASS } from './original-study';
 
 /** The upper-body garments LeNet-5 mixes up most. */
@@ -49,7 +49,7 @@ export function confusionFindings(test: TestSetEvidence): string {
     return `${entry.actual} → ${entry.predicted}: ${(100 * ours.mean).toFixed(1)} ± ${(100 * ours.std).toFixed(1)} % of the ${entry.actual} test images (the original: ${(100 * entry.count / ORIGINAL_TEST_IMAGES_PER_CLASS).toFixed(1)} %)`;
   });
   return bullets([
-    `**Mostly the upper-body garments:** confusions among ${list(UPPER_BODY)} make up ${(100 * shares.mean).toFixed(1)} ± ${(100 * shares.std).toFixed(1)} % of ${title(best)}'s test errors over ${count(runs.length, runs.length, 'seeds')} (range ${(100 * shares.min).toFixed(1)}–${(100 * shares.max).toFixed(1)} %), ` +
+    `**Mostly the upper-body garments:** confusions among ${list(UPPER_BODY)} make up ${(100 * shares.mean).toFixed(1)} ± ${(100 * shares.std).toFixed(1)} % of ${title(best)}'s test errors over ${runs.length} seeds (range ${(100 * shares.min).toFixed(1)}–${(100 * shares.max).toFixed(1)} %), ` +
       `where those ${UPPER_BODY.length * (UPPER_BODY.length - 1)} cells are ${(100 * chance).toFixed(1)} % of the matrix's off-diagonal cells.`,
     `The two confusions the original counted, for its ReLU on ${ORIGINAL_TEST_IMAGES_PER_CLASS.toLocaleString('en-US')} images per class, as shares for our ${title(best)}: ${confusions.join('; ')}.`,
     `**The easiest classes**, by recall averaged over the seeds: ${list(recall.slice(0, 3).map((entry) => `${entry.name} (${f4(entry.recall)})`))}. The original gave ${list(ORIGINAL_EASY_CLASSES.map((name) => `${name}s`))} as examples of high accuracy: ` +

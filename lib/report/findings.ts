@@ -82,7 +82,7 @@ function lossCourse(history: AveragedEpoch[]): string {
     : `bottoms at epoch ${minimum.epoch} (${f4(minimum.loss)}) and rises by ${f4(minimum.rise)} by epoch ${history.length}`;
 }
 
-const GAP_CAVEAT = 'training accuracy as Keras reports it, the running mean over each epoch';
+const GAP_CAVEAT = 'as Keras reports it: the running mean over each epoch';
 
 function gapSentence(result: KFoldResult, evidence: CrossValidationEvidence): string {
   const gaps = VARIANTS.map((variant) => evidence.reproduction[variant].generalizationGap).sort((a, b) => b - a);
@@ -173,10 +173,13 @@ function epochsValidationBelowTraining(history: AveragedEpoch[]): number {
   return history.filter((epoch) => epoch.validation.loss.mean < epoch.train.loss.mean).length;
 }
 
-/** The first epoch (1-based) whose fold-averaged validation accuracy reaches 99 % of its last value. */
+/** How close to its last value a curve must come to count as converged. */
+const NEAR_FINAL = 0.99;
+
+/** The first epoch (1-based) whose fold-averaged validation accuracy reaches NEAR_FINAL of its last value. */
 function epochNearFinal(history: AveragedEpoch[]): number {
   const final = history[history.length - 1].validation.accuracy.mean;
-  return history.findIndex((epoch) => epoch.validation.accuracy.mean >= 0.99 * final) + 1;
+  return history.findIndex((epoch) => epoch.validation.accuracy.mean >= NEAR_FINAL * final) + 1;
 }
 
 /** Validation accuracy gained per epoch over the last three epochs of the fold-averaged curve. */
@@ -198,7 +201,7 @@ export function dropoutFindings(evidence: CrossValidationEvidence): string {
     `**What it costs — ${verdict(repeated).toLowerCase()}:** Dropout is ${tested(repeated)}, behind in ${count(evidence.bySeed.dropout.filter((entry, index) => entry.finalValidation.accuracy.mean < evidence.bySeed.baseline[index].finalValidation.accuracy.mean).length, evidence.bySeed.dropout.length, 'seeds')}.`,
     `**What it buys:** its training accuracy (${GAP_CAVEAT}, with dropout active) ends ${aboveOrBelow(result.generalizationGap)} its validation accuracy, against ${aboveOrBelow(baseline.generalizationGap)} for the baseline. ` +
       `Its validation loss is below its training loss in ${count(below, epochs, 'epochs')}, ${below === epochs ? 'as the original\'s "bounded by the training loss curve for the entire graph"' : 'not for the entire graph, as the original had it'}; the baseline's in ${count(baselineBelow, epochs, 'epochs')}${baselineBelow > 0 ? ' (the running-mean training loss trails the end-of-epoch model for both)' : ''}.`,
-    `**${near.dropout > near.baseline ? 'It converges more slowly' : near.dropout < near.baseline ? 'It does not converge more slowly' : 'It converges as fast'}:** its validation accuracy (without dropout masks) first comes within 1 % of its last value at epoch ${near.dropout}, the baseline's at epoch ${near.baseline}. ` +
+    `**${near.dropout > near.baseline ? 'It converges more slowly' : near.dropout < near.baseline ? 'It does not converge more slowly' : 'It converges as fast'}:** its validation accuracy (without dropout masks) first comes within ${(100 * (1 - NEAR_FINAL)).toFixed(0)} % of its last value at epoch ${near.dropout}, the baseline's at epoch ${near.baseline}. ` +
       `Over the last epochs it gains ${size(slopes.dropout)} per epoch against the baseline's ${size(slopes.baseline)}: ${slopes.dropout > slopes.baseline ? 'more epochs would narrow the difference, as the original suggested' : 'more epochs would not narrow the difference'}.`,
     accuracyAgainstOriginal(result, evidence),
   ]);
@@ -250,7 +253,8 @@ function limitRuns(limits: number[], all: number[]): string {
     if (previous && all.indexOf(limit) === all.indexOf(previous[previous.length - 1]) + 1) previous.push(limit);
     else runs.push([limit]);
   }
-  return list(runs.map((run) => (run.length === 1 ? `${run[0]}` : `${run[0]}–${run[run.length - 1]}`)));
+  const limit = (value: number) => (100 * value).toFixed(1);
+  return `${list(runs.map((run) => (run.length === 1 ? limit(run[0]) : `${limit(run[0])}–${limit(run[run.length - 1])}`)))} points`;
 }
 
 type Sweep = { threshold: number; ours: { chosen: VariantName[] }; original: { chosen: VariantName[] } }[];
@@ -276,7 +280,7 @@ function originalRuleSentence(cv: CrossValidationEvidence, sweep: Sweep): string
   const [reluAccuracy, leakyAccuracy] = [ORIGINAL_VALIDATION.relu.accuracy, ORIGINAL_VALIDATION.leakyrelu.accuracy];
   const limit = cv.selection.maxGapAboveMedian;
   return `On the original's numbers the rule chooses its pair at the limits ${limitRuns(reproducing, limits)} of the sweep; ` +
-    `${reproducing.includes(limit) ? `the study's limit of ${limit} is one value of that range, chosen to reproduce it, not a finding` : `the study's limit of ${limit} lies outside that range`}. ` +
+    `${reproducing.includes(limit) ? `the study's limit of ${(100 * limit).toFixed(1)} points is one value of that range, chosen to reproduce it, not a finding` : `the study's limit of ${(100 * limit).toFixed(1)} points lies outside that range`}. ` +
     `It ranks ${leakyAccuracy > reluAccuracy ? 'LeakyReLU above ReLU' : 'ReLU above LeakyReLU'} (${f4(leakyAccuracy)} against ${f4(reluAccuracy)}), while the original treated ReLU as its best model.`;
 }
 
@@ -341,7 +345,7 @@ export function decayFindings(test: TestSetEvidence): string {
       `decayed − constant ${meanPlusMinus(100 * paired.difference.mean, 100 * paired.difference.std, 2)} points, ahead in ${count(paired.ahead, paired.seeds.length, 'seeds')}; ${mcnemarSummary(paired)}.`,
     `Test loss: ${meanPlusMinus(losses(decayed).mean, losses(decayed).std)} with the decay against ${meanPlusMinus(losses(constant).mean, losses(constant).std)} without, ${compare(losses(decayed).mean, losses(constant).mean, 'lower', 'higher')}. ` +
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,
-    `**One run each cannot carry the original's conclusion:** its gain of ${points(originalGain)} is ${(Math.abs(originalGain) / Math.max(seedNoise, 1e-9)).toFixed(1)} times the seed-to-seed standard deviation of one of our constant-rate runs (${size(seedNoise)}); ` +
+    `**${Math.abs(originalGain) < 2 * seedNoise ? 'One run each cannot carry the original\'s conclusion' : 'The original\'s gain is larger than one run\'s seed noise'}:** its gain of ${points(originalGain)} is ${(Math.abs(originalGain) / Math.max(seedNoise, 1e-9)).toFixed(1)} times the seed-to-seed standard deviation of one of our constant-rate runs (${size(seedNoise)}); ` +
       `the paired effect over our seeds varies by ${size(paired.difference.std)}.`,
   ]);
 }
@@ -354,7 +358,7 @@ const sharedTraining = (cv: CrossValidationEvidence) => (cv.reproduction.baselin
 
 export function seedFindings(cv: CrossValidationEvidence): string {
   const [reference, ...others] = cv.selectionsBySeed;
-  const rankingOf = (entry: typeof reference) => entry.selection.ranking.map((item) => item.variant).join(' > ');
+  const rankingOf = (entry: typeof reference) => entry.selection.ranking.map((item) => title(item.variant)).join(' > ');
   const sameRanking = others.filter((entry) => rankingOf(entry) === rankingOf(reference)).length;
   const samePairs = others.filter((entry) => samePair(entry.selection.chosen, reference.selection.chosen)).length;
   const first = cv.selectionsBySeed.map(({ selection }) => selection.ranking[0].variant);
