@@ -78,7 +78,7 @@ async function plotlyPage(): Promise<Page> {
 export interface RenderSize {
   width: number;
   height: number;
-  /** Pixel density of the PNG: 2 gives sharp figures on high-resolution screens. */
+  /** Pixel density of the PNG (default 1: one PNG pixel per layout pixel keeps every notebook small; the SVG and HTML exports stay sharp at any size). */
   scale?: number;
 }
 
@@ -93,7 +93,7 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
       // Fixed trace ids (plotly draws random ones) keep the SVG identical from run to run.
       const traces = figure.data.map((trace, index) => ({ uid: `trace${index}`, ...trace }));
       await plotly.newPlot(element, traces, { ...figure.layout, width: size.width, height: size.height }, { staticPlot: true });
-      const png = await plotly.toImage(element, { format: 'png', width: size.width, height: size.height, scale: size.scale ?? 2 });
+      const png = await plotly.toImage(element, { format: 'png', width: size.width, height: size.height, scale: size.scale ?? 1 });
       const svg = await plotly.toImage(element, { format: 'svg', width: size.width, height: size.height });
       plotly.purge(element);
       return [png, svg] as [string, string];
