@@ -89,8 +89,3 @@ export function batchSizeEvidence(options: StudyOptions): Promise<BatchSizeResul
     return runBatchSizeStudy(options);
   });
 }
-
-/** The variant the study chose first (the one notebooks 09 and 10 study further). */
-export async function bestVariant(options: StudyOptions): Promise<VariantName> {
-  return (await crossValidationEvidence(options)).selection.chosen[0];
-}

@@ -12,7 +12,7 @@ import { ProgressReporter, silentReporter, terminalReporter } from './progress';
 import { cachedRun, ensureRun, RunRecord } from './runs';
 import { runDataFor, RunSpec } from './run-spec';
 import { specIdentity } from './run-key';
-import { MeanAndSpread, meanAndSpread, median, PairedTest, pairedTTest } from './statistics';
+import { MeanAndSpread, meanAndSpread, median } from './statistics';
 import { TrainingProtocol } from '../model/train';
 import { STEP_DECAY, STUDY_PROTOCOL } from './protocol';
 
@@ -234,20 +234,8 @@ export async function runFinalTest(variant: VariantName, options: StudyOptions, 
   return ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
 }
 
-/** Paired t-test of a variant's fold validation accuracies against the baseline's (same folds). */
-export function compareWithBaseline(variant: KFoldResult, baseline: KFoldResult): PairedTest {
-  const accuracies = (result: KFoldResult) => result.runs.map((run) => run.history[run.history.length - 1].validation!.accuracy);
-  return pairedTTest(accuracies(variant), accuracies(baseline));
-}
 
 
-/** The k-fold results of all five variants, in the study's order (all missing folds in parallel when workers > 1). */
-export async function runAllKFolds(options: StudyOptions): Promise<KFoldResult[]> {
-  await prefetchRuns(VARIANTS.flatMap((variant) => foldSpecs(variant, options)), options, reporterFor(options));
-  const results: KFoldResult[] = [];
-  for (const variant of VARIANTS) results.push(await runKFold(variant, options));
-  return results;
-}
 
 /** The specs of `specs` (in order, without repeats) whose run the cache lacks. */
 export async function missingRuns(specs: RunSpec[], runsDirectory?: string): Promise<RunSpec[]> {
