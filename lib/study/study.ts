@@ -1,7 +1,8 @@
 /**
  * The study, step by step, on top of the run cache: a variant's stratified k-fold, the selection
  * of the best two, their retraining on the full training set and test, the LR-decay run, and the
- * paired comparison with the baseline. Notebooks and the command line both call these.
+ * plan of every run the report needs. Notebooks and the command line both call these; the tests
+ * and comparisons built on them are in lib/study/robustness.ts.
  */
 import * as tf from '../base/tensorflow';
 import { DEFAULT_DATA_DIRECTORY } from '../base/paths';
