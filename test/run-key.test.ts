@@ -73,7 +73,7 @@ const CHANGES: [string, string, (text: string) => string, string[]][] = [
   ['LeakyReLU\'s slope (arithmetic of one variant)', 'model/network.js', replace('exports.LEAKY_RELU_ALPHA = 0.3', 'exports.LEAKY_RELU_ALPHA = 0.2'), ['leakyrelu']],
   ['the folds dealt from another position (data split)', 'data/folds.js', replace('let dealer = 0;', 'let dealer = 1;'), ['relu', 'dropout', 'leakyrelu']],
   ['the full runs validated on the training set (data selection)', 'study/run-spec.js', replace('return { train, validation: test, test };', 'return { train, validation: train, test };'), ['relu', 'dropout', 'leakyrelu']],
-  ['pixels scaled differently (data)', 'data/fashion-mnist.js', replace('pixel / 255', 'pixel / 256'), ['relu', 'dropout', 'leakyrelu']],
+  ['pixels scaled differently (data)', 'data/fashion-mnist.js', replace('/ 255;', '/ 256;'), ['relu', 'dropout', 'leakyrelu']],
 ];
 
 for (const [change, file, edit, changed] of CHANGES) {

@@ -49,7 +49,11 @@ export function loadLabels(dataDirectory: string, split: Split, limit: number | 
 
 /** Pixels scaled to [0, 1] for stable training, as the study does (pixel / 255). */
 export function toUnitRange(pixels: Uint8Array): Float32Array {
-  return Float32Array.from(pixels, (pixel) => pixel / 255);
+  // A loop into a preallocated array: Float32Array.from with a map function first collects every
+  // value into a JavaScript list (about 1 GiB more at peak for the 47 million training pixels).
+  const scaled = new Float32Array(pixels.length);
+  for (let index = 0; index < pixels.length; index += 1) scaled[index] = pixels[index] / 255;
+  return scaled;
 }
 
 /** The SHA-256 digests of the data files, part of every training run's cache key. */
