@@ -52,7 +52,7 @@ function headline(summary: Summary): string {
     `with at most ${time.mostAtOnce} runs at once, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time; the largest peak memory of a process that trained one was ${time.largestPeakRssMiB} MiB.`);
   lines.push('', `Weights of the final models of seed ${options.seed} (tfjs layers-model format with the input contract in its metadata; load with \`tf.loadLayersModel\`, or \`make keras-export\` for Keras):`);
   for (const run of [...summary.finals.constant, ...summary.finals.decay].filter((entry) => entry.seed === options.seed)) {
-    lines.push(`- ${VARIANT_TITLES[run.variant]}${run.decay ? ', LR halved every ${STEP_DECAY.everyEpochs} epochs' : ''}: [runs/${run.variant}/${run.key}/model/](runs/${run.variant}/${run.key}/model/model.json)`);
+    lines.push(`- ${VARIANT_TITLES[run.variant]}${run.decay ? `, LR halved every ${STEP_DECAY.everyEpochs} epochs` : ''}: [runs/${run.variant}/${run.key}/model/](runs/${run.variant}/${run.key}/model/model.json)`);
   }
   return lines.join('\n');
 }
