@@ -75,12 +75,13 @@ export function showBalanceFindings(sets: Sets): void {
   const train = classCounts(sets.train.labels);
   const test = classCounts(sets.test.labels);
   const spread = (counts: number[]) => Math.max(...counts) - Math.min(...counts);
+  const perClass = (counts: number[]) => (spread(counts) === 0 ? `exactly ${counts[0].toLocaleString('en-US')}` : `between ${Math.min(...counts).toLocaleString('en-US')} and ${Math.max(...counts).toLocaleString('en-US')}`);
   const balanced = spread(train) === 0 && spread(test) === 0;
   const largestShare = Math.max(...train.map((n) => n / sets.train.labels.length), ...test.map((n) => n / sets.test.labels.length));
   // Nearly balanced: no class more than a quarter larger than the smallest.
   const ratio = Math.max(Math.max(...train) / Math.min(...train), Math.max(...test) / Math.min(...test));
   showMarkdown([
-    `- **${balanced ? 'Yes' : ratio <= 1.25 ? 'Nearly' : 'No'}:** the ${sets.train.labels.length.toLocaleString('en-US')} training images hold between ${Math.min(...train).toLocaleString('en-US')} and ${Math.max(...train).toLocaleString('en-US')} per class, the ${sets.test.labels.length.toLocaleString('en-US')} test images between ${Math.min(...test).toLocaleString('en-US')} and ${Math.max(...test).toLocaleString('en-US')}.`,
+    `- **${balanced ? 'Yes' : ratio <= 1.25 ? 'Nearly' : 'No'}:** the ${sets.train.labels.length.toLocaleString('en-US')} training images hold ${perClass(train)} per class, the ${sets.test.labels.length.toLocaleString('en-US')} test images ${perClass(test)}.`,
     balanced
       ? '- Every class is exactly one tenth of each set: accuracy weighs every class alike, so it is a fair summary, and no re-balancing is needed — as the original found.'
       : `- The largest class is ${ratio.toFixed(2)} times the smallest and ${(100 * largestShare).toFixed(1)} % of its set: ${ratio <= 1.25 ? 'accuracy stays a fair summary, read with per-class metrics beside it' : 'read per-class metrics, not accuracy alone'}.`,

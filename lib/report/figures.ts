@@ -194,19 +194,27 @@ export interface Dot {
  * Dots with intervals, a colour per series, categories on the y axis: accuracies compared without
  * bars on a cut axis. A series may be the original's values (dots without intervals).
  */
-export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: string }[], heading: string, axisTitle: string): PlotlyFigure {
+export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: string; colorOf?: string }[], heading: string, axisTitle: string): PlotlyFigure {
   const categories = [...new Set(series.flatMap((entry) => entry.dots.map((dot) => dot.category)))];
+  // A series drawn for another (the original's values beside ours) takes that series' colour.
+  const own = series.filter((entry) => !entry.colorOf).map((entry) => entry.name);
+  const color = (entry: { name: string; colorOf?: string }) => COLORS[Math.max(0, own.indexOf(entry.colorOf ?? entry.name)) % COLORS.length];
+  // The axis spans the intervals (a horizontal scatter would otherwise start at 0, like a bar chart).
+  const low = Math.min(...series.flatMap((entry) => entry.dots.map((dot) => dot.low)));
+  const high = Math.max(...series.flatMap((entry) => entry.dots.map((dot) => dot.high)));
+  const margin = (high - low || Math.abs(high) || 1) * 0.08;
   return {
-    data: series.map((entry, index) => ({
-      type: 'scatter', mode: 'markers', name: entry.name, y: entry.dots.map((dot) => dot.category), x: entry.dots.map((dot) => dot.value),
-      marker: { color: COLORS[index % COLORS.length], size: 10, symbol: entry.symbol ?? 'circle' },
+    data: series.map((entry) => ({
+      type: 'scatter', mode: 'markers', orientation: 'h', name: entry.name, y: entry.dots.map((dot) => dot.category), x: entry.dots.map((dot) => dot.value),
+      marker: { color: color(entry), size: 10, symbol: entry.symbol ?? 'circle' },
       error_x: { type: 'data', symmetric: false, array: entry.dots.map((dot) => dot.high - dot.value), arrayminus: entry.dots.map((dot) => dot.value - dot.low), thickness: 1.5 },
       // Series side by side within each category.
-      offsetgroup: entry.name,
+      offsetgroup: entry.colorOf ?? entry.name, alignmentgroup: 'dots',
     })),
     layout: {
-      title: title(heading), xaxis: { title: { text: axisTitle } }, yaxis: { categoryorder: 'array', categoryarray: [...categories].reverse(), automargin: true },
-      legend: { orientation: 'h', y: -0.25 }, scattermode: 'group',
+      title: title(heading), xaxis: { title: { text: axisTitle }, range: [low - margin, high + margin] },
+      yaxis: { categoryorder: 'array', categoryarray: [...categories].reverse(), automargin: true },
+      legend: { orientation: 'h', y: -0.25 }, scattermode: 'group', scattergap: 0.4,
     },
   };
 }

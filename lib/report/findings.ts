@@ -198,7 +198,7 @@ export function dropoutFindings(evidence: CrossValidationEvidence): string {
   const near = { dropout: epochNearFinal(result.averagedHistory), baseline: epochNearFinal(baseline.averagedHistory) };
   const slopes = { dropout: lateSlope(result.averagedHistory), baseline: lateSlope(baseline.averagedHistory) };
   return bullets([
-    `**What it costs — ${verdict(repeated).toLowerCase()}:** Dropout is ${tested(repeated)}, behind in ${count(evidence.bySeed.dropout.filter((entry, index) => entry.finalValidation.accuracy.mean < evidence.bySeed.baseline[index].finalValidation.accuracy.mean).length, evidence.bySeed.dropout.length, 'seeds')}.`,
+    `**What it costs — ${repeated.holmPValue < SIGNIFICANCE ? (repeated.test.meanDifference < 0 ? 'accuracy, beyond fold noise' : 'nothing: it is more accurate') : 'nothing distinguishable from fold noise'}:** Dropout is ${tested(repeated)}, behind in ${count(evidence.bySeed.dropout.filter((entry, index) => entry.finalValidation.accuracy.mean < evidence.bySeed.baseline[index].finalValidation.accuracy.mean).length, evidence.bySeed.dropout.length, 'seeds')}.`,
     `**What it buys:** its training accuracy (${GAP_CAVEAT}, with dropout active) ends ${aboveOrBelow(result.generalizationGap)} its validation accuracy, against ${aboveOrBelow(baseline.generalizationGap)} for the baseline. ` +
       `Its validation loss is below its training loss in ${count(below, epochs, 'epochs')}, ${below === epochs ? 'as the original\'s "bounded by the training loss curve for the entire graph"' : 'not for the entire graph, as the original had it'}; the baseline's in ${count(baselineBelow, epochs, 'epochs')}${baselineBelow > 0 ? ' (the running-mean training loss trails the end-of-epoch model for both)' : ''}.`,
     `**${near.dropout > near.baseline ? 'It converges more slowly' : near.dropout < near.baseline ? 'It does not converge more slowly' : 'It converges as fast'}:** its validation accuracy (without dropout masks) first comes within ${(100 * (1 - NEAR_FINAL)).toFixed(0)} % of its last value at epoch ${near.dropout}, the baseline's at epoch ${near.baseline}. ` +
@@ -345,8 +345,8 @@ export function decayFindings(test: TestSetEvidence): string {
       `decayed − constant ${meanPlusMinus(100 * paired.difference.mean, 100 * paired.difference.std, 2)} points, ahead in ${count(paired.ahead, paired.seeds.length, 'seeds')}; ${mcnemarSummary(paired)}.`,
     `Test loss: ${meanPlusMinus(losses(decayed).mean, losses(decayed).std)} with the decay against ${meanPlusMinus(losses(constant).mean, losses(constant).std)} without, ${compare(losses(decayed).mean, losses(constant).mean, 'lower', 'higher')}. ` +
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,
-    `**${Math.abs(originalGain) < 2 * seedNoise ? 'One run each cannot carry the original\'s conclusion' : 'The original\'s gain is larger than one run\'s seed noise'}:** its gain of ${points(originalGain)} is ${(Math.abs(originalGain) / Math.max(seedNoise, 1e-9)).toFixed(1)} times the seed-to-seed standard deviation of one of our constant-rate runs (${size(seedNoise)}); ` +
-      `the paired effect over our seeds varies by ${size(paired.difference.std)}.`,
+    `**${Math.abs(originalGain) < 2 * seedNoise ? 'One run each cannot carry the original\'s conclusion' : 'The original\'s gain is larger than one run\'s seed noise'}:** its gain of ${points(originalGain)} is ${(Math.abs(originalGain) / Math.max(seedNoise, 1e-9)).toFixed(1)} times the seed-to-seed standard deviation of one of our constant-rate runs (${size(seedNoise)}) ` +
+      `and ${compare(Math.abs(originalGain), Math.abs(paired.difference.mean), 'smaller than', 'larger than')} our mean paired gain (${points(paired.difference.mean)}, varying by ${size(paired.difference.std)} from seed to seed).`,
   ]);
 }
 

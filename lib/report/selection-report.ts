@@ -49,7 +49,7 @@ export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {
   await showFigure(dotPlotFigure([
     ...test.finals.chosen.map((variant) => ({ name: VARIANT_TITLES[variant], dots: testDots(test.finals.constant[variant]) })),
     ...test.finals.chosen.filter((variant) => ORIGINAL_TEST[variant]).map((variant) => ({
-      name: `${VARIANT_TITLES[variant]}, the original`, symbol: 'diamond-open', dots: [point('original', ORIGINAL_TEST[variant]!.accuracy)],
+      name: `${VARIANT_TITLES[variant]}, the original`, symbol: 'diamond-open', colorOf: VARIANT_TITLES[variant], dots: [point('original', ORIGINAL_TEST[variant]!.accuracy)],
     })),
   ], 'Test accuracy per seed, with 95 % Wilson intervals', 'test accuracy'), { name: '08-test-accuracy', height: 440 });
 }

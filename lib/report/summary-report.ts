@@ -80,5 +80,7 @@ function partsOf(evidence: SummaryEvidence): { part: string; runs: RunRecord[] }
 
 export function showCost(evidence: SummaryEvidence): void {
   const parts = partsOf(evidence);
-  showTable(computeRows([...parts, { part: 'everything', runs: parts.flatMap((part) => part.runs) }]), { caption: 'Compute: what each part of the study cost' });
+  showTable(computeRows([...parts, { part: 'everything', runs: parts.flatMap((part) => part.runs) }]), {
+    caption: 'Compute: what each part of the study cost (the parts were trained interleaved, so their spans overlap; the peaks are as each run recorded them)',
+  });
 }

@@ -74,7 +74,7 @@ export async function showSeeds(variant: VariantName, evidence: CrossValidationE
   }));
   await showFigure(dotPlotFigure([
     ...shown.map((name) => ({ name: VARIANT_TITLES[name], dots: dots(name) })),
-    ...shown.map((name) => ({ name: `${VARIANT_TITLES[name]}, the original`, symbol: 'diamond-open',
+    ...shown.map((name) => ({ name: `${VARIANT_TITLES[name]}, the original`, symbol: 'diamond-open', colorOf: VARIANT_TITLES[name],
       dots: [{ category: 'original', value: ORIGINAL_VALIDATION[name].accuracy, low: ORIGINAL_VALIDATION[name].accuracy, high: ORIGINAL_VALIDATION[name].accuracy }] })),
   ], 'Validation accuracy per cross-validation seed: mean ± std over its folds', 'final validation accuracy'),
   { name: `${VARIANT_NOTEBOOKS[variant]}-seeds`, height: 420 });
