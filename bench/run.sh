@@ -17,7 +17,26 @@ cd "$(dirname "$0")/.."
 flags=$(grep -m1 '^flags' /proc/cpuinfo | grep -o 'avx512[a-z_0-9]*\|avx2\|fma' | sort -u | tr '\n' ' ')
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; vector extensions: ${flags% }"
 echo "machine: $machine" >&2
-label() { node -e '
+label() { node -e 'const r = JSON.parse(process.argv[1]); r.configuration = process.argv[2]; console.log(JSON.stringify(r))' "$1" "$2"; }
+# oneDNN on and the thread counts explicit in every configuration, whatever the caller's environment.
+threads() { echo env TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS="$1" TF_NUM_INTEROP_THREADS=1; }
+
+echo "[bench] 1/6 tfjs-node native step, 1 thread" >&2
+native=$(label "$($(threads 1) node dist/bench/train-throughput.js)" "tfjs-node, native step, 1 thread")
+echo "[bench] 2/6 tfjs-node native step, 2 threads" >&2
+native_two=$(label "$($(threads 2) node dist/bench/train-throughput.js)" "tfjs-node, native step, 2 threads")
+echo "[bench] 3/6 tfjs-node model.fit, 1 thread" >&2
+fit=$(label "$($(threads 1) BENCH_ENGINE=fit node dist/bench/train-throughput.js)" "tfjs-node as it comes (model.fit), 1 thread")
+echo "[bench] 4/6 the study's worker processes: 2 folds at once, 1 thread each" >&2
+workers=$($(threads 1) node dist/bench/study-workers.js)
+echo "[bench] 5/6 Keras, 1 thread" >&2
+keras=$(label "$($(threads 1) .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), 1 thread")
+echo "[bench] 6/6 Keras, 2 threads" >&2
+keras_two=$(label "$($(threads 2) .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), 2 threads")
+echo "[bench] profile of one training step, native and model.fit" >&2
+profile=$($(threads 1) node dist/bench/profile-step.js)
+
+node -e '
 const [native, nativeTwo, fit, workersRun, keras, kerasTwo, profile, machine] = process.argv.slice(1);
 const fs = require("fs");
 const rows = [native, nativeTwo, fit, keras, kerasTwo].map((text) => JSON.parse(text));
@@ -62,4 +81,4 @@ if (s && s.protocolTime) {
     `${t.wallMinutes.toFixed(1)} min of wall time, ${t.summedTrainingMinutes.toFixed(1)} min of summed training time` +
     (t.largestPeakRssMiB == null ? "." : `, largest peak RSS of a worker ${t.largestPeakRssMiB} MiB.`));
 }
-' "$native" "$native_two" "$fit" "$workers" "$keras" "$keras_two" "$profile" "$machine"
+' "$native" "$native_two" "$fit" "$workers" "$keras" "$keras_two" "$profile" "$machine" | tee results/bench.md

@@ -1,6 +1,6 @@
 /**
  * `node dist/lib/cli/readme.js [--check]`: the README's generated sections, from the committed
- * results (results/study.json) and the errata, so that every number in the README traces to a
+ * results (results/study.json, results/bench.md) and the errata, so that every number in the README traces to a
  * results file. Each section sits between `<!-- generated: NAME -->` and `<!-- end: NAME -->`;
  * without --check the README is rewritten in place (make readme), with --check it fails when a
  * section differs from what the results give (the tests run it).
@@ -57,8 +57,16 @@ function headline(summary: Summary): string {
   return lines.join('\n');
 }
 
-export function sections(summary: Summary): Record<string, string> {
-  return { headline: headline(summary), errata: errataMarkdown() };
+/** The summary lines of the last `make bench` (results/bench.md): the machine, the ratios, the workers' memory. */
+function performance(bench: string): string {
+  const wanted = /^(machine:|Every configuration|tfjs-node native \/ Keras|native step \/ model\.fit|study with|study workers peak RSS|Whole protocol)/;
+  const lines = bench.split('\n').filter((line) => wanted.test(line));
+  if (lines.length === 0) throw new Error('results/bench.md has no summary lines: run `make bench`');
+  return ['From [results/bench.md](results/bench.md):', '', ...lines.map((line) => `- ${line}`)].join('\n');
+}
+
+export function sections(summary: Summary, bench: string): Record<string, string> {
+  return { headline: headline(summary), errata: errataMarkdown(), performance: performance(bench) };
 }
 
 /** The README with every generated section replaced by its current content. */
@@ -73,9 +81,10 @@ async function main(): Promise<void> {
   const path = join(PROJECT_DIRECTORY, 'README.md');
   const summary = JSON.parse(readFileSync(join(PROJECT_DIRECTORY, 'results', 'study.json'), 'utf8')) as Summary;
   const readme = readFileSync(path, 'utf8');
-  const updated = regenerate(readme, sections(summary));
+  const bench = readFileSync(join(PROJECT_DIRECTORY, 'results', 'bench.md'), 'utf8');
+  const updated = regenerate(readme, sections(summary, bench));
   if (process.argv.includes('--check')) {
-    if (updated !== readme) throw Object.assign(new Error('README.md\'s generated sections differ from results/study.json and the errata: run `make readme`'), { name: 'UsageError' });
+    if (updated !== readme) throw Object.assign(new Error('README.md\'s generated sections differ from results/study.json, results/bench.md and the errata: run `make readme`'), { name: 'UsageError' });
     return;
   }
   writeFileSync(path, updated);

@@ -12,10 +12,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '../base/tensorflow';
 import { METRIC_NAMES } from '../model/metrics';
-import type { RunRecord } from './runs';
+import type { EpochRecord } from '../model/train';
+import type { RunSpec } from './run-spec';
+
+/** What the events are written from: a run's spec and per-epoch history (a RunRecord has both). */
+export interface TrainedRun { spec: RunSpec; history: EpochRecord[] }
 
 /** The run's name in TensorBoard, e.g. `relu.fold-2-of-5.seed-42.batch-32`. */
-export function tensorBoardLabel(run: RunRecord): string {
+export function tensorBoardLabel(run: TrainedRun): string {
   const { spec } = run;
   const split = spec.split.kind === 'fold' ? `fold-${spec.split.index + 1}-of-${spec.split.k}` : 'full';
   return [spec.variant, split, `seed-${spec.seed}`, `batch-${spec.protocol.batchSize}`, ...(spec.protocol.decay ? ['lr-decay'] : []),
@@ -30,7 +34,7 @@ export function hasTensorBoard(runFolder: string): boolean {
 }
 
 /** Writes the run's per-epoch scalars as TensorBoard events under runFolder/tensorboard/<label>/. */
-export function writeTensorBoard(run: RunRecord, runFolder: string): void {
+export function writeTensorBoard(run: TrainedRun, runFolder: string): void {
   const writer = tf.node.summaryFileWriter(join(tensorBoardFolder(runFolder), tensorBoardLabel(run)));
   const watched = run.spec.split.kind === 'fold' ? 'validation' : 'test';
   for (const epoch of run.history) {
