@@ -128,7 +128,7 @@ bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (
 keras-export: setup $(VENV)/.keras ## the final models in Keras' format (exports/), test accuracy checked in Keras
 	$(VENV)/bin/python scripts/export-keras.py exports
 
-readme: build ## the README's generated sections (headline, errata) from results/study.json
+readme: build ## the README's generated sections (headline, errata, performance) from results/study.json and results/bench.md
 	node dist/lib/cli/readme.js
 
 # The original's protocol in Keras on this machine (about 15 min): one fold per variant + the 3
