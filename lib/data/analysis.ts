@@ -12,16 +12,27 @@ export function classCounts(labels: ArrayLike<number>): number[] {
   return counts;
 }
 
-/** 28×28 maps (row-major number[][]) of the pixel mean and standard deviation over a set of images. */
+/**
+ * 28×28 maps (row-major number[][]) of the pixel mean and (population) standard deviation over a
+ * set of images. Summed in JavaScript's double precision, one image after the other: the same
+ * numbers on every CPU (TensorFlow's reductions are vectorised per instruction set, so their last
+ * bits, and the committed notebooks' bytes, would depend on the machine).
+ */
 export function pixelStatistics(images: tf.Tensor4D): { mean: number[][]; std: number[][] } {
-  const [mean, variance] = tf.tidy(() => {
-    const { mean: m, variance: v } = tf.moments(images.squeeze([3]), 0);
-    return [m, v];
-  });
-  const toGrid = (tensor: tf.Tensor) => tensor.arraySync() as number[][];
-  const result = { mean: toGrid(mean), std: toGrid(tf.tidy(() => variance.sqrt())) };
-  tf.dispose([mean, variance]);
-  return result;
+  const pixels = images.dataSync();
+  const count = images.shape[0];
+  const area = IMAGE_SIDE * IMAGE_SIDE;
+  const sum = new Float64Array(area);
+  for (let image = 0; image < count; image += 1) {
+    for (let pixel = 0; pixel < area; pixel += 1) sum[pixel] += pixels[image * area + pixel];
+  }
+  const mean = sum.map((total) => total / count);
+  const squares = new Float64Array(area);
+  for (let image = 0; image < count; image += 1) {
+    for (let pixel = 0; pixel < area; pixel += 1) squares[pixel] += (pixels[image * area + pixel] - mean[pixel]) ** 2;
+  }
+  const toGrid = (values: Float64Array) => Array.from({ length: IMAGE_SIDE }, (_, row) => Array.from(values.subarray(row * IMAGE_SIDE, (row + 1) * IMAGE_SIDE)));
+  return { mean: toGrid(mean), std: toGrid(squares.map((total) => Math.sqrt(total / count))) };
 }
 
 export type Border = 'top' | 'bottom' | 'left' | 'right';
@@ -120,15 +131,29 @@ export function mapMaximum(map: number[][]): { value: number; row: number; colum
   return best;
 }
 
-/** Per image: its mean pixel value, its share of inked (non-zero) pixels, and the mean of its bottom `rows` lines. */
-export function imageSummaries(images: tf.Tensor4D, rows = 2): { meanPixel: Float32Array; inkShare: Float32Array; bottomMean: Float32Array } {
-  return tf.tidy(() => {
-    const flat = images.reshape([images.shape[0], IMAGE_SIDE * IMAGE_SIDE]);
-    const bottom = images.slice([0, IMAGE_SIDE - rows, 0, 0], [-1, rows, -1, -1]).reshape([images.shape[0], rows * IMAGE_SIDE]);
-    return {
-      meanPixel: flat.mean(1).dataSync() as Float32Array,
-      inkShare: flat.greater(0).toFloat().mean(1).dataSync() as Float32Array,
-      bottomMean: bottom.mean(1).dataSync() as Float32Array,
-    };
-  });
+/**
+ * Per image: its mean pixel value, its share of inked (non-zero) pixels, and the mean of its bottom
+ * `rows` lines; in double precision, in JavaScript, for the same reason as pixelStatistics.
+ */
+export function imageSummaries(images: tf.Tensor4D, rows = 2): { meanPixel: Float64Array; inkShare: Float64Array; bottomMean: Float64Array } {
+  const pixels = images.dataSync();
+  const count = images.shape[0];
+  const area = IMAGE_SIDE * IMAGE_SIDE;
+  const bottomStart = (IMAGE_SIDE - rows) * IMAGE_SIDE;
+  const summaries = { meanPixel: new Float64Array(count), inkShare: new Float64Array(count), bottomMean: new Float64Array(count) };
+  for (let image = 0; image < count; image += 1) {
+    let total = 0;
+    let inked = 0;
+    let bottom = 0;
+    for (let pixel = 0; pixel < area; pixel += 1) {
+      const value = pixels[image * area + pixel];
+      total += value;
+      if (value > 0) inked += 1;
+      if (pixel >= bottomStart) bottom += value;
+    }
+    summaries.meanPixel[image] = total / area;
+    summaries.inkShare[image] = inked / area;
+    summaries.bottomMean[image] = bottom / (area - bottomStart);
+  }
+  return summaries;
 }
