@@ -11,7 +11,8 @@
 #      by `study --workers 2`'s worker processes, one thread each, with each worker's peak RSS
 #   5. Keras (tensorflow-cpu 2.21.0 in .venv, installed by `make bench`), one thread, then 6. two
 # then a profile of one training step (native and model.fit), and the whole-protocol record of the
-# last `make study` (results/study.json: wall time, largest peak RSS of a worker).
+# last `make study` (results/study.json: wall time, largest peak RSS of a worker), and how far the
+# arithmetic probe of the run keys moves with oneDNN off or two threads (a share of its tolerance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flags=$(grep -m1 '^flags' /proc/cpuinfo | grep -o 'avx512[a-z_0-9]*\|avx2\|fma' | sort -u | tr '\n' ' ')
@@ -35,6 +36,10 @@ echo "[bench] 6/6 Keras, 2 threads" >&2
 keras_two=$(label "$($(threads 2) .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), 2 threads")
 echo "[bench] profile of one training step, native and model.fit" >&2
 profile=$($(threads 1) node dist/bench/profile-step.js)
+# The arithmetic probe (run keys) under settings other than the pinned ones: how far from its tolerance.
+echo "[bench] arithmetic probe: pinned, oneDNN off, 2 threads" >&2
+deviation() { $(threads "$1") TF_ENABLE_ONEDNN_OPTS="$2" node dist/lib/cli/arithmetic.js 2>/dev/null | grep -o 'largest deviation [0-9.]*' | cut -d' ' -f3; }
+probe="Arithmetic probe against lib/study/arithmetic.lock.json, largest deviation as a share of its tolerance: pinned settings $(deviation 1 1), oneDNN off $(deviation 1 0), 2 intra-op threads $(deviation 2 1)."
 
 node -e '
 const [native, nativeTwo, fit, workersRun, keras, kerasTwo, profile, machine] = process.argv.slice(1);
@@ -81,4 +86,6 @@ if (s && s.protocolTime) {
     `${t.wallMinutes.toFixed(1)} min of wall time, ${t.summedTrainingMinutes.toFixed(1)} min of summed training time` +
     (t.largestPeakRssMiB == null ? "." : `, largest peak RSS of a worker ${t.largestPeakRssMiB} MiB.`));
 }
-' "$native" "$native_two" "$fit" "$workers" "$keras" "$keras_two" "$profile" "$machine" | tee results/bench.md
+' "$native" "$native_two" "$fit" "$workers" "$keras" "$keras_two" "$profile" "$machine" > results/bench.md
+printf '\n%s\n' "$probe" >> results/bench.md
+cat results/bench.md

@@ -2,7 +2,8 @@
  * `node dist/lib/cli/arithmetic.js [--write [--keep-fingerprint]]`: runs the arithmetic probe
  * (lib/study/arithmetic-probe.ts) and compares it with lib/study/arithmetic.lock.json.
  *
- *   (no option)          prints the comparison; exits 1 when the probe differs from the lock
+ *   (no option)          prints the comparison and the largest deviation from the lock as a
+ *                        share of the tolerance; exits 1 when the probe differs from the lock
  *   --write              writes the probe into the lock; each variant whose arithmetic differs
  *                        gets a new fingerprint, so its run keys change and its runs retrain
  *                        (for a deliberate change of arithmetic)
@@ -11,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, readLock } from '../study/arithmetic-probe';
+import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, probeMargin, readLock } from '../study/arithmetic-probe';
 import { VARIANTS } from '../model/network';
 
 async function main(): Promise<void> {
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
   const lockName = relative(process.cwd(), ARITHMETIC_LOCK);
   const changed = VARIANTS.filter((variant) => check.differences[variant].length > 0);
   if (!write) {
+    const lock = readLock();
+    const margin = lock ? `; largest deviation ${probeMargin(check.probe, lock).toFixed(4)} of the tolerance` : '';
     if (changed.length === 0) {
-      console.log(`arithmetic: the probe matches ${lockName}`);
+      console.log(`arithmetic: the probe matches ${lockName}${margin}`);
       return;
     }
     for (const variant of changed) console.error(`arithmetic: ${variant} differs from ${lockName}:\n  ${check.differences[variant].join('\n  ')}`);

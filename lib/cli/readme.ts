@@ -19,35 +19,37 @@ interface Tested { variant: VariantName; seed: number; decay: boolean; key: stri
 interface Summary {
   options: { k: number; seed: number; cvSeeds: number[]; finalSeeds: number[] };
   reproduction: { variant: VariantName; finalValidation: { accuracy: { mean: number; std: number } }; generalizationGap: number }[];
-  repeated: { variant: VariantName; overFolds: Spread }[];
+  repeated: { variant: VariantName; overFolds: Spread; seedMeans: { seed: number; mean: number }[] }[];
   selection: { chosen: VariantName[] };
   finals: { chosen: VariantName[]; constant: Tested[]; decay: Tested[] };
   protocolTime: { runs: number; wallMinutes: number; summedTrainingMinutes: number; mostAtOnce: number; largestPeakRssMiB: number; cpus: string[]; firstStart: string; lastEnd: string };
 }
 
 const f4 = (value: number) => value.toFixed(4);
+/** Mean ± sample standard deviation over seeds, and the range (REVIEW.md's seed spread). */
 const spread = (values: number[]) => {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
-  return `${f4(mean)} ± ${f4(std)}`;
+  return `${f4(mean)} ± ${f4(std)} (${f4(Math.min(...values))}–${f4(Math.max(...values))})`;
 };
 
 function headline(summary: Summary): string {
   const { options } = summary;
   const lines = [
-    `| variant | validation, seed ${options.seed} (${options.k} folds) | validation, ${options.cvSeeds.length} seeds × ${options.k} folds | original | test, ${options.finalSeeds.length} seeds | original |`,
+    `| variant | validation, seed ${options.seed} (${options.k} folds) | validation, ${options.cvSeeds.length} seeds' ${options.k}-fold means | original | test, ${options.finalSeeds.length} seeds | original |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const variant of VARIANTS) {
     const reproduction = summary.reproduction.find((entry) => entry.variant === variant)!.finalValidation.accuracy;
-    const repeated = summary.repeated.find((entry) => entry.variant === variant)!.overFolds;
+    const repeated = summary.repeated.find((entry) => entry.variant === variant)!.seedMeans.map((entry) => entry.mean);
     const tested = summary.finals.constant.filter((run) => run.variant === variant);
-    lines.push(`| ${VARIANT_TITLES[variant]}${summary.selection.chosen.includes(variant) ? ' (chosen)' : ''} | ${f4(reproduction.mean)} ± ${f4(reproduction.std)} | ${f4(repeated.mean)} ± ${f4(repeated.std)} | ${f4(ORIGINAL_VALIDATION[variant].accuracy)} | ` +
+    lines.push(`| ${VARIANT_TITLES[variant]}${summary.selection.chosen.includes(variant) ? ' (chosen)' : ''} | ${f4(reproduction.mean)} ± ${f4(reproduction.std)} | ${spread(repeated)} | ${f4(ORIGINAL_VALIDATION[variant].accuracy)} | ` +
       `${tested.length > 0 ? spread(tested.map((run) => run.accuracy)) : '–'} | ${ORIGINAL_TEST[variant] ? f4(ORIGINAL_TEST[variant]!.accuracy) : '–'} |`);
   }
   const best = summary.finals.chosen[0];
   lines.push(`| ${VARIANT_TITLES[best]}, LR halved every ${STEP_DECAY.everyEpochs} epochs | | | | ${spread(summary.finals.decay.map((run) => run.accuracy))} | ${ORIGINAL_DECAY.variant === best ? f4(ORIGINAL_DECAY.metrics.accuracy) : '–'} |`);
   const time = summary.protocolTime;
+  lines.push('', `Each cell: mean ± sample standard deviation (the seed ${options.seed} column over its ${options.k} folds, the others over seeds), with the range over seeds in brackets.`);
   lines.push('', `The ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd} on ${time.cpus.join(', ')}: ${time.wallMinutes.toFixed(1)} min of wall time ` +
     `with at most ${time.mostAtOnce} runs at once, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time; the largest peak memory of a process that trained one was ${time.largestPeakRssMiB} MiB.`);
   lines.push('', `Weights of the final models of seed ${options.seed} (tfjs layers-model format with the input contract in its metadata; load with \`tf.loadLayersModel\`, or \`make keras-export\` for Keras):`);
@@ -59,7 +61,7 @@ function headline(summary: Summary): string {
 
 /** The summary lines of the last `make bench` (results/bench.md): the machine, the ratios, the workers' memory. */
 function performance(bench: string): string {
-  const wanted = /^(machine:|Every configuration|tfjs-node native \/ Keras|native step \/ model\.fit|study with|study workers peak RSS|Whole protocol)/;
+  const wanted = /^(machine:|Every configuration|tfjs-node native \/ Keras|native step \/ model\.fit|study with|study workers peak RSS|Arithmetic probe|Whole protocol)/;
   const lines = bench.split('\n').filter((line) => wanted.test(line));
   if (lines.length === 0) throw new Error('results/bench.md has no summary lines: run `make bench`');
   return ['From [results/bench.md](results/bench.md):', '', ...lines.map((line) => `- ${line}`)].join('\n');

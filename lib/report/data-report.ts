@@ -12,6 +12,7 @@ import type { StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { borderProfileFigure, classBalanceFigure, galleryFigure, pixelMapsFigure } from './figures';
 import { Row, showMarkdown, showTable } from './tables';
+import { ordinal } from './wording';
 
 export interface Sets {
   train: DataSplit;
@@ -177,12 +178,17 @@ export function showPaddingFindings(sets: Sets, maps: PixelMaps): void {
   const withPadding = kernelCoverage(kernel, padding);
   const inks = bottomInkByClass(sets);
   const bottomShare = byBorder.bottom[0] / centre;
+  const rising = BORDERS.filter((border) => byBorder[border].every((value, depth) => depth === 0 || value > byBorder[border][depth - 1]));
+  const ringShare = borderShare(variance, 2);
+  const awayFromEdges = ringShare < ringArea;
   showMarkdown([
-    `- **${edgeDistance <= 2 ? 'Near the edges, not in the centre' : 'Inside the image'}:** the standard deviation peaks at row ${peak.row}, column ${peak.column} (rows and columns counted from 0 at the top left, as on the map; ${peak.value.toFixed(3)}), ${edgeDistance} pixel${edgeDistance === 1 ? '' : 's'} from the nearest edge. ` +
-      `Within six lines of the top it peaks at row ${peaks.top.row} (${peaks.top.value.toFixed(3)}), of the bottom at row ${peaks.bottom.row} (${peaks.bottom.value.toFixed(3)}); the centre pixel has ${centre.toFixed(3)}, ${centre < peaks.top.value && centre < peaks.bottom.value ? 'less than both' : 'not less than both'}.`,
+    `- **${awayFromEdges ? 'Towards the centre on average, as the original said' : 'Not towards the centre'}:** averaged line by line, the standard deviation ${rising.length === BORDERS.length ? 'rises from every edge inward' : `rises inward from ${rising.length} of the ${BORDERS.length} edges`} ` +
+      `(${BORDERS.map((border) => `${border} ${byBorder[border][0].toFixed(3)} → ${byBorder[border][BORDER_DEPTH - 1].toFixed(3)}`).join(', ')}, outermost to ${ordinal(BORDER_DEPTH)} line), ` +
+      `and the 2-pixel ring holds ${(100 * ringShare).toFixed(1)} % of the total variance on ${(100 * ringArea).toFixed(1)} % of the pixels, ${awayFromEdges ? 'less' : 'more'} than its share. ` +
+      `The single largest value, though, is not central: row ${peak.row}, column ${peak.column} (rows and columns counted from 0 at the top left, as on the map; ${peak.value.toFixed(3)}), ${edgeDistance} pixel${edgeDistance === 1 ? '' : 's'} from the nearest edge; ` +
+      `within six lines of the top the map peaks at row ${peaks.top.row} (${peaks.top.value.toFixed(3)}), of the bottom at row ${peaks.bottom.row} (${peaks.bottom.value.toFixed(3)}), and the centre pixel has ${centre.toFixed(3)}, ${centre < peaks.top.value && centre < peaks.bottom.value ? 'less than both' : 'not less than both'}.`,
     `- **The outermost lines** vary most at the **${ranked[0].border}** (${ranked[0].outer.toFixed(3)}) and least at the ${ranked[ranked.length - 1].border} (${ranked[ranked.length - 1].outer.toFixed(3)}); ` +
-      `the bottom line's is ${(100 * bottomShare).toFixed(0)} % of the centre pixel's: ${ranked[0].border === 'bottom' ? 'as the original said, the bottom border carries information' : 'the bottom is not the border that varies most, as the original had it'}. ` +
-      `The 2-pixel ring holds ${(100 * borderShare(variance, 2)).toFixed(1)} % of the total variance on ${(100 * ringArea).toFixed(1)} % of the pixels.`,
+      `the bottom line's is ${(100 * bottomShare).toFixed(0)} % of the centre pixel's: ${ranked[0].border === 'bottom' ? 'as the original said, the bottom border carries information' : 'the bottom is not the border that varies most, as the original had it'}.`,
     `- **Which images use the bottom border:** by the mean of their two bottom lines, ${inks.slice(0, 3).map((entry) => `${entry.name} (${entry.bottom.toFixed(3)})`).join(', ')} lead and ${inks[inks.length - 1].name} (${inks[inks.length - 1].bottom.toFixed(3)}) is last.`,
     `- **What padding ${padding} changes:** without it no pixel is lost — every one is under at least ${Math.min(...without.flat())} kernel position — but a ${kernel}×${kernel} kernel sees a corner from ${without[0][0]} position and a bottom-edge pixel in the middle from ${without[last][middle]}, against ${without[middle][middle]} for the centre; ` +
       `with padding ${padding}, from ${withPadding[0][0]} and ${withPadding[last][middle]}, and the output keeps its ${IMAGE_SIDE}×${IMAGE_SIDE} size. So the padding does not rescue lost pixels, as the original put it ("we don't miss any information"): it gives the varied border lines above more weight and keeps the size. ` +

@@ -28,9 +28,10 @@ function variantLine(variant: BatchSizeResult['variant'], rows: BatchSizeResult[
   const validations = rows.map((entry) => entry.result.finalValidation.accuracy.mean);
   const falling = trains.every((value, index) => index === 0 || value < trains[index - 1]);
   const range = (values: number[]) => Math.max(...values) - Math.min(...values);
-  const foldNoise = Math.max(...rows.map((entry) => entry.result.finalTrain.accuracy.std));
+  const trainNoise = Math.max(...rows.map((entry) => entry.result.finalTrain.accuracy.std));
+  const validationNoise = Math.max(...rows.map((entry) => entry.result.finalValidation.accuracy.std));
   return `${title(variant)}: training accuracy ${falling ? 'falls with every larger batch' : 'does not fall steadily with the batch size'} (${rows.map((entry) => `${entry.batchSize}: ${f4(entry.result.finalTrain.accuracy.mean)}`).join(', ')}), ` +
-    `a spread of ${size(range(trains))} against ${size(range(validations))} for validation accuracy (fold standard deviations up to ${size(foldNoise)}). Closest to the original: ` +
+    `a spread of ${size(range(trains))} against ${size(range(validations))} for validation accuracy (fold standard deviations up to ${size(trainNoise)} for training, ${size(validationNoise)} for validation accuracy). Closest to the original: ` +
     `${list(QUANTITIES.map(({ key, name }) => `${name} at batch ${closest[key].batchSize} (${points(distanceToOriginal(closest[key].result)[key])}, ours − original)`))}.`;
 }
 
@@ -44,9 +45,10 @@ export function batchSizeFindings(results: BatchSizeResult[], studyBatch: number
     ? `**No:** batch ${studyBatch}, ours, already brings training accuracy and gap closest to the original's of the batch sizes tried, so the batch size does not explain the difference.`
     : `**${trainingSizes.every((batchSize) => batchSize > studyBatch) ? 'Yes, largely' : 'In part'}:** the original's training accuracies and gaps lie closest to ours at ${list(trainingSizes.map((batchSize) => `batch ${batchSize}`))}, not at our batch ${studyBatch}` +
       `${trainingSizes.every((batchSize) => batchSize > studyBatch) && oursAbove ? '. Its training accuracies and gaps read best as those of a larger batch than ours (its text names none), not as a sign that our runs overfit more than its' : ''}.`;
+  const variants = closest.map((entry) => title(entry.variant));
   return bullets([
-    verdict,
+    `${verdict} (One cross-validation seed, ${list(variants)} only: how other variants, such as MaxPooling and Dropout, would move with the batch size is not tested.)`,
     ...closest.map(({ variant, closest: nearest }) => variantLine(variant, sorted.filter((entry) => entry.variant === variant), nearest)),
-    'These are single-seed cross-validations: differences between batch sizes smaller than the fold standard deviations above are not a trend.',
+    'These are single-seed cross-validations: differences between batch sizes smaller than the fold standard deviations above (training accuracy against the training figure, validation against the validation figure) are not a trend.',
   ]);
 }

@@ -46,7 +46,10 @@ export function confusionFindings(test: TestSetEvidence): string {
   const rankOf = (name: string) => recall.findIndex((entry) => entry.name === name) + 1;
   const confusions = ORIGINAL_CONFUSIONS.map((entry) => {
     const ours = seedSpread(confusionShares(test, entry.actual, entry.predicted));
-    return `${entry.actual} → ${entry.predicted}: ${(100 * ours.mean).toFixed(1)} ± ${(100 * ours.std).toFixed(1)} % of the ${entry.actual} test images (the original: ${(100 * entry.count / ORIGINAL_TEST_IMAGES_PER_CLASS).toFixed(1)} %)`;
+    const original = entry.count / ORIGINAL_TEST_IMAGES_PER_CLASS;
+    const inside = original >= ours.min && original <= ours.max;
+    return `${entry.actual} → ${entry.predicted}: ${(100 * ours.mean).toFixed(1)} ± ${(100 * ours.std).toFixed(1)} % of the ${entry.actual} test images, range ${(100 * ours.min).toFixed(1)}–${(100 * ours.max).toFixed(1)} % ` +
+      `(the original: ${(100 * original).toFixed(1)} %, ${inside ? 'inside' : 'outside'} our range)`;
   });
   return bullets([
     `**Mostly the upper-body garments:** confusions among ${list(UPPER_BODY)} make up ${(100 * shares.mean).toFixed(1)} ± ${(100 * shares.std).toFixed(1)} % of ${title(best)}'s test errors over ${runs.length} seeds (range ${(100 * shares.min).toFixed(1)}–${(100 * shares.max).toFixed(1)} %), ` +

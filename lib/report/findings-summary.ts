@@ -5,28 +5,31 @@
 import { VARIANTS } from '../model/network';
 import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence';
 import type { BatchSizeResult } from '../study/robustness';
-import { seedSpread } from '../study/statistics';
 import { closestBatchSizes } from './findings-batch';
-import { decayVerdict, halfWidth, mcnemarSummary, pairName, samePair, SIGNIFICANCE, testSpread } from './findings';
-import { ORIGINAL_SELECTION, ORIGINAL_VALIDATION } from './original-study';
+import { decayVerdict, halfWidth, mcnemarSummary, originalAgainstSeeds, pairName, samePair, SIGNIFICANCE, testSpread } from './findings';
+import { ORIGINAL_SELECTION } from './original-study';
 import { distanceToOriginal, pEquals, points } from './rows';
 import { bullets, count, list, size, title } from './wording';
-import { finalMetrics } from '../study/runs';
 
 function bestVariantSentence(cv: CrossValidationEvidence): string {
   const first = cv.selectionsBySeed.map(({ selection }) => selection.ranking[0].variant);
   const best = [...VARIANTS].sort((a, b) => first.filter((entry) => entry === b).length - first.filter((entry) => entry === a).length)[0];
-  const againstBaseline = cv.repeatedComparisons.find((entry) => entry.variant === best && entry.reference === 'baseline');
-  return `**${title(best)} generalises best in cross-validation:** first by mean validation accuracy in ${count(first.filter((entry) => entry === best).length, first.length, 'seeds')}` +
-    (againstBaseline ? `, ${points(againstBaseline.test.meanDifference)} against the baseline over every seed's folds (corrected resampled t-test, Holm-adjusted ${pEquals(againstBaseline.holmPValue)}).` : '.') + ' (Notebooks 03–07, 11.)';
+  const tests = cv.repeatedComparisons.filter((entry) => entry.variant === best || entry.reference === best);
+  const against = tests.map((entry) => {
+    const [other, sign] = entry.variant === best ? [entry.reference, 1] : [entry.variant, -1];
+    return `${title(other)} ${points(sign * entry.test.meanDifference)} (Holm-adjusted ${pEquals(entry.holmPValue)}: ${entry.holmPValue < SIGNIFICANCE ? 'distinguishable' : 'not distinguishable'})`;
+  });
+  const untested = VARIANTS.filter((variant) => variant !== best && !tests.some((entry) => entry.variant === variant || entry.reference === variant));
+  return `**${title(best)} ranks first in cross-validation** by mean validation accuracy in ${count(first.filter((entry) => entry === best).length, first.length, 'seeds')}. ` +
+    `Over every seed's folds (corrected resampled t-test), ${title(best)} against ${list(against)}${untested.length > 0 ? `; against ${list(untested.map(title))} not tested` : ''}. (Notebooks 03–07, 11.)`;
 }
 
 function reproductionSentence(cv: CrossValidationEvidence): string {
-  const spreads = VARIANTS.map((variant) => ({ variant, spread: seedSpread(cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy))) }));
-  const within = spreads.filter(({ variant, spread }) => Math.abs(ORIGINAL_VALIDATION[variant].accuracy - spread.mean) <= 2 * spread.std);
-  const differences = spreads.map(({ variant, spread }) => spread.mean - ORIGINAL_VALIDATION[variant].accuracy);
-  return `**The reproduction:** the original's mean validation accuracy lies within two standard deviations of our folds for ${count(within.length, VARIANTS.length, 'variants')} ` +
-    `(ours − original from ${points(Math.min(...differences))} to ${points(Math.max(...differences))}).`;
+  const against = VARIANTS.map((variant) => ({ variant, ...originalAgainstSeeds(cv, variant) }));
+  const within = against.filter((entry) => entry.within);
+  const differences = against.map((entry) => entry.spread.mean - entry.original);
+  return `**The reproduction:** the original's 5-fold mean validation accuracy lies within two standard deviations of our seeds' 5-fold means for ${count(within.length, VARIANTS.length, 'variants')}` +
+    `${within.length > 0 ? ` (${list(within.map((entry) => title(entry.variant)))})` : ''}; ours − original from ${points(Math.min(...differences))} to ${points(Math.max(...differences))} (notebooks 03–07).`;
 }
 
 function pairSentence(cv: CrossValidationEvidence): string {

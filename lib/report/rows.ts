@@ -177,14 +177,15 @@ export function batchSizeRows(results: BatchSizeResult[]): Row[] {
 
 /** The study at a glance: every variant's validation accuracy (reproduction and over seeds) and test accuracy over seeds, beside the original's. */
 export function headlineRows(cv: CrossValidationEvidence, test: TestSetEvidence): Row[] {
-  const spread = (values: number[]) => { const s = seedSpread(values); return meanPlusMinus(s.mean, s.std); };
+  // Over seeds: mean ± sample standard deviation and the range (REVIEW.md's seed spread).
+  const spread = (values: number[]) => { const s = seedSpread(values); return `${meanPlusMinus(s.mean, s.std)} (${s.min.toFixed(4)}–${s.max.toFixed(4)})`; };
   const rows: Row[] = VARIANTS.map((variant) => {
     const reproduction = cv.reproduction[variant].finalValidation.accuracy;
     const tested = test.finals.constant[variant];
     return {
       variant: `${VARIANT_TITLES[variant]}${cv.selection.chosen.includes(variant) ? ' (chosen)' : ''}`,
       [`validation, seed ${cv.reproduction[variant].seed} (${cv.reproduction[variant].k} folds)`]: meanPlusMinus(reproduction.mean, reproduction.std),
-      [`validation, ${cv.bySeed[variant].length} seeds × ${cv.reproduction[variant].k} folds`]: spread(cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy))),
+      [`validation, ${cv.bySeed[variant].length} seeds' ${cv.reproduction[variant].k}-fold means`]: spread(cv.bySeed[variant].map((result) => result.finalValidation.accuracy.mean)),
       'validation, original': ORIGINAL_VALIDATION[variant].accuracy,
       [`test, ${test.finals.seeds.length} seeds`]: tested ? spread(tested.map((run) => run.accuracy)) : null,
       'one run\'s 95 % interval': tested ? `± ${halfWidthPoints(tested)} points` : null,

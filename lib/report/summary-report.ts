@@ -43,7 +43,7 @@ export function showProtocol(options: StudyOptions): void {
 }
 
 export async function showHeadline(evidence: SummaryEvidence): Promise<void> {
-  showTable(headlineRows(evidence.cv, evidence.test), { caption: 'Accuracy after the last epoch: ours (mean ± std) and the original\'s' });
+  showTable(headlineRows(evidence.cv, evidence.test), { caption: `Accuracy after the last epoch: ours (mean ± sample std over the seed ${evidence.cv.reproduction.baseline.seed} folds, or over seeds with the range over seeds in brackets) and the original's` });
   await showFigure(dotPlotFigure([
     { name: 'ours: every fold of every seed (mean ± std)', dots: VARIANTS.map((variant) => {
       const spread = seedSpread(evidence.cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy)));

@@ -174,6 +174,17 @@ export async function probeArithmetic(): Promise<ProbeResult> {
   }
 }
 
+/** Per approximate probe value: how far it lies from the lock's, as a multiple of its tolerance (> 1: differs). */
+function excesses(actual: ProbeResult['approximate'][string], expected: ProbeResult['approximate'][string]): number[] {
+  return expected.map((entry, index) => Math.abs(actual[index].value - entry.value) / (TOLERANCE.absolute + TOLERANCE.relative * entry.scale));
+}
+
+/** The largest deviation of any approximate probe value from the lock's, as a multiple of its tolerance. */
+export function probeMargin(probe: ProbeResult, lock: ProbeResult): number {
+  return Math.max(0, ...Object.keys(lock.approximate).filter((name) => probe.approximate[name]?.length === lock.approximate[name].length)
+    .flatMap((name) => excesses(probe.approximate[name], lock.approximate[name])));
+}
+
 /** Where a probe differs from the lock (empty when it matches). */
 export function probeDifferences(probe: ProbeResult, lock: ProbeResult): string[] {
   const differences: string[] = [];
@@ -186,12 +197,10 @@ export function probeDifferences(probe: ProbeResult, lock: ProbeResult): string[
     const actual = probe.approximate[name] ?? [];
     const expected = lock.approximate[name] ?? [];
     if (actual.length !== expected.length) { differences.push(`${name}: ${actual.length} values, the lock has ${expected.length}`); continue; }
-    const worst = expected.reduce((found, entry, index) => {
-      const excess = Math.abs(actual[index].value - entry.value) / (TOLERANCE.absolute + TOLERANCE.relative * entry.scale);
-      return excess > found.excess ? { excess, index } : found;
-    }, { excess: 0, index: -1 });
-    if (worst.excess > 1) {
-      differences.push(`${name}[${worst.index}]: ${actual[worst.index].value} against ${expected[worst.index].value} (${worst.excess.toFixed(1)}× the tolerance)`);
+    const excess = excesses(actual, expected);
+    const worst = excess.indexOf(Math.max(...excess));
+    if (excess[worst] > 1) {
+      differences.push(`${name}[${worst}]: ${actual[worst].value} against ${expected[worst].value} (${excess[worst].toFixed(1)}× the tolerance)`);
     }
   }
   return differences;

@@ -37,14 +37,16 @@ const finalValidationAccuracies = (result: KFoldResult) => result.runs.map((run)
 export const testTrainRatio = (k: number) => 1 / (k - 1);
 
 /**
- * The comparisons a reviewer asks for, on the same folds: each variant against the baseline, and
- * ReLU against LeakyReLU (the two finalists), Holm-adjusted together.
+ * The comparisons a reviewer asks for, on the same folds: each variant against the baseline, ReLU
+ * against LeakyReLU (the two finalists) and ReLU against MaxPooling (our first against the
+ * original's first), Holm-adjusted together.
  * @param bySeed per variant, its k-fold results in the same seed order
  */
 export function compareVariants(bySeed: Record<VariantName, KFoldResult[]>): FoldComparison[] {
   const pairs: [VariantName, VariantName][] = [
     ...VARIANTS.filter((variant) => variant !== 'baseline').map((variant): [VariantName, VariantName] => [variant, 'baseline']),
     ['relu', 'leakyrelu'],
+    ['relu', 'maxpooling'],
   ];
   const comparisons = pairs.map(([variant, reference]) => {
     const differences = bySeed[variant].flatMap((result, seedIndex) => {

@@ -326,3 +326,14 @@ export function twoProportionTest(first: number, second: number, n: number): { z
   // Student's t with very many degrees of freedom is the standard normal to far below the digits shown.
   return { z, pValue: twoSidedPValue(z, 1e9) };
 }
+
+/**
+ * McNemar's test in its normal approximation for a difference in accuracy `difference` between two
+ * classifiers on the same n items, given how many items only one of them gets right (`discordant`,
+ * b + c): b − c = difference · n, z = (b − c)/√(b + c), two-sided. For a published difference whose
+ * discordant count is unknown, with the count of comparable models.
+ */
+export function pairedProportionTest(difference: number, n: number, discordant: number): { z: number; pValue: number } {
+  const z = (difference * n) / Math.sqrt(discordant);
+  return { z, pValue: twoSidedPValue(z, 1e9) };
+}
