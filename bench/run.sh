@@ -22,18 +22,16 @@ label() { node -e 'const r = JSON.parse(process.argv[1]); r.configuration = proc
 # oneDNN on and the thread counts explicit in every configuration, whatever the caller's environment.
 threads() { echo env TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS="$1" TF_NUM_INTEROP_THREADS=1; }
 
-echo "[bench] 1/6 tfjs-node native step, 1 thread" >&2
-native=$(label "$($(threads 1) node dist/bench/train-throughput.js)" "tfjs-node, native step, 1 thread")
-echo "[bench] 2/6 tfjs-node native step, 2 threads" >&2
-native_two=$(label "$($(threads 2) node dist/bench/train-throughput.js)" "tfjs-node, native step, 2 threads")
-echo "[bench] 3/6 tfjs-node model.fit, 1 thread" >&2
-fit=$(label "$($(threads 1) BENCH_ENGINE=fit node dist/bench/train-throughput.js)" "tfjs-node as it comes (model.fit), 1 thread")
-echo "[bench] 4/6 the study's worker processes: 2 folds at once, 1 thread each" >&2
+# One configuration: its title on stderr, then the command's JSON line labelled with the title.
+configuration() { local title=$1; shift; echo "[bench] $title" >&2; label "$("$@")" "$title"; }
+
+native=$(configuration "tfjs-node, native step, 1 thread" $(threads 1) node dist/bench/train-throughput.js)
+native_two=$(configuration "tfjs-node, native step, 2 threads" $(threads 2) node dist/bench/train-throughput.js)
+fit=$(configuration "tfjs-node as it comes (model.fit), 1 thread" $(threads 1) BENCH_ENGINE=fit node dist/bench/train-throughput.js)
+echo "[bench] the study's worker processes: 2 folds at once, 1 thread each" >&2
 workers=$($(threads 1) node dist/bench/study-workers.js)
-echo "[bench] 5/6 Keras, 1 thread" >&2
-keras=$(label "$($(threads 1) .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), 1 thread")
-echo "[bench] 6/6 Keras, 2 threads" >&2
-keras_two=$(label "$($(threads 2) .venv/bin/python bench/keras_throughput.py)" "Keras (tensorflow-cpu 2.21.0), 2 threads")
+keras=$(configuration "Keras (tensorflow-cpu 2.21.0), 1 thread" $(threads 1) .venv/bin/python bench/keras_throughput.py)
+keras_two=$(configuration "Keras (tensorflow-cpu 2.21.0), 2 threads" $(threads 2) .venv/bin/python bench/keras_throughput.py)
 echo "[bench] profile of one training step, native and model.fit" >&2
 profile=$($(threads 1) node dist/bench/profile-step.js)
 # The arithmetic probe (run keys) under settings other than the pinned ones: how far from its tolerance.

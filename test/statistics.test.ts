@@ -58,16 +58,21 @@ test('twoSidedPValue matches scipy.stats.t.sf for small and large t, df = 1 … 
 //   t       = d.mean() / math.sqrt((1/n + ratio) * d.var(ddof=1))
 //   p       = 2 * scipy.stats.t.sf(abs(t), n - 1)
 // ---------------------------------------------------------------------------------------------
+/** A corrected test against scipy's values: n, df = n − 1, the mean difference, t and p, corrected and naive. */
+function assertMatchesScipy(result: ReturnType<typeof correctedResampledTTest>, expected: { n: number; mean: number; t: number; p: number; naiveT: number; naiveP: number }): void {
+  assert.equal(result.n, expected.n);
+  assert.equal(result.degreesOfFreedom, expected.n - 1);
+  assertClose(result.meanDifference, expected.mean, 1e-12);
+  assertClose(result.t, expected.t);
+  assertClose(result.pValue, expected.p);
+  assertClose(result.naive.t, expected.naiveT);
+  assertClose(result.naive.pValue, expected.naiveP);
+}
+
 test('corrected resampled t-test, 5-fold (ratio 1/4): matches scipy and is more cautious than the naive test', () => {
   const differences = [0.012, 0.008, 0.015, 0.004, 0.011];
   const result = correctedResampledTTest(differences, 1 / 4);
-  assert.equal(result.n, 5);
-  assert.equal(result.degreesOfFreedom, 4);
-  assertClose(result.meanDifference, 0.01, 1e-12);
-  assertClose(result.t, 3.5634832254989917);
-  assertClose(result.pValue, 0.02351253157413696);
-  assertClose(result.naive.t, 5.345224838248488);
-  assertClose(result.naive.pValue, 0.005904533321184468);
+  assertMatchesScipy(result, { n: 5, mean: 0.01, t: 3.5634832254989917, p: 0.02351253157413696, naiveT: 5.345224838248488, naiveP: 0.005904533321184468 });
   // Hand: s² = (4 + 4 + 25 + 36 + 1)·1e-6 / 4 = 17.5e-6, so t = 0.01 / sqrt(0.45 · 17.5e-6).
   assertClose(result.t, 0.01 / Math.sqrt(0.45 * 17.5e-6), 1e-12);
   assert.ok(result.pValue > result.naive.pValue);
@@ -84,13 +89,7 @@ test('corrected resampled t-test, 3 × 5-fold (n = 15, df = 14): matches scipy; 
     0.010, -0.001, 0.005, 0.009, 0.006,
   ];
   const result = correctedResampledTTest(differences, 1 / 4);
-  assert.equal(result.n, 15);
-  assert.equal(result.degreesOfFreedom, 14);
-  assertClose(result.meanDifference, 0.005866666666666668, 1e-12);
-  assertClose(result.t, 2.4585774409211205);
-  assertClose(result.pValue, 0.02758467474510112);
-  assertClose(result.naive.t, 5.358345304922003);
-  assertClose(result.naive.pValue, 0.00010091998916467546);
+  assertMatchesScipy(result, { n: 15, mean: 0.005866666666666668, t: 2.4585774409211205, p: 0.02758467474510112, naiveT: 5.358345304922003, naiveP: 0.00010091998916467546 });
   assert.ok(result.pValue > 100 * result.naive.pValue);
 });
 
