@@ -12,6 +12,7 @@ import {
   seedSpread, twoSidedPValue, wilsonInterval,
   twoProportionTest,
   pairedProportionTest,
+  predictionTest,
 } from '../lib/study/statistics';
 
 /** |actual − expected| ≤ relative · |expected| (or ≤ relative when expected is 0). */
@@ -276,4 +277,15 @@ test('McNemar in its normal approximation from a difference and a discordant cou
   const negative = pairedProportionTest(-0.003, 10000, 400);
   assertClose(negative.z, -1.5, 1e-12, 'z');
   assert.ok(Math.abs(negative.pValue - 0.13361440253771617) < 1e-5 * 0.134, String(negative.pValue));
+});
+
+test('prediction test of one value against a sample: at the 95 % edge of the interval p = 0.05 (hand: t₀.₉₇₅ with 2 df)', () => {
+  // [1, 2, 3]: mean 2, s = 1; the interval's half-width is t₀.₉₇₅,₂ · s · √(1 + 1/3), t₀.₉₇₅,₂ = 4.302652729911275 (scipy.stats.t.ppf).
+  const edge = 2 + 4.302652729911275 * Math.sqrt(4 / 3);
+  const test = predictionTest(edge, [1, 2, 3]);
+  assertClose(test.t, 4.302652729911275, 1e-12, 't');
+  assert.equal(test.degreesOfFreedom, 2);
+  assertClose(test.pValue, 0.05, 1e-9, 'p');
+  assert.equal(predictionTest(2, [1, 2, 3]).pValue, 1);
+  assert.throws(() => predictionTest(1, [1]), /≥ 2 values/);
 });
