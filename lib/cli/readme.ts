@@ -11,6 +11,7 @@ import { PROJECT_DIRECTORY } from '../base/paths';
 import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
 import { errataMarkdown } from '../report/errata';
 import { STEP_DECAY } from '../study/protocol';
+import { seedSpread } from '../study/statistics';
 import { ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION } from '../report/original-study';
 import { runCommandLine } from './guard';
 
@@ -28,9 +29,8 @@ interface Summary {
 const f4 = (value: number) => value.toFixed(4);
 /** Mean ± sample standard deviation over seeds, and the range (REVIEW.md's seed spread). */
 const spread = (values: number[]) => {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
-  return `${f4(mean)} ± ${f4(std)} (${f4(Math.min(...values))}–${f4(Math.max(...values))})`;
+  const { mean, std, min, max } = seedSpread(values);
+  return `${f4(mean)} ± ${f4(std)} (${f4(min)}–${f4(max)})`;
 };
 
 function headline(summary: Summary): string {

@@ -307,9 +307,8 @@ function originalRuleSentence(cv: CrossValidationEvidence, sweep: Sweep): string
 
 /** The validation ranking of the chosen two on the test set, judged as notebook 09 judges the decay. */
 export function testRankingVerdict(test: TestSetEvidence): string {
-  const [first, second] = test.finals.chosen;
   const paired = test.finalists;
-  const tests = pairedOverSeeds(paired, test.finals.constant[first], test.finals.constant[second]);
+  const tests = pairedOverSeeds(paired);
   const detail = seedTestsDetail(paired, tests);
   if (tests.overSeeds < SIGNIFICANCE) return `${paired.difference.mean > 0 ? 'The validation ranking holds beyond seed noise' : 'The test set reverses the validation ranking beyond seed noise'} (${detail})`;
   return `${paired.ahead > paired.behind ? 'The validation ranking holds in direction, not distinguishable from seed noise' : paired.ahead < paired.behind ? 'The test set reverses the validation ranking in direction, not distinguishable from seed noise' : 'The test set does not separate them'} (${detail})`;
@@ -359,10 +358,10 @@ export function selectionFindings(cv: CrossValidationEvidence, test: TestSetEvid
  * Two models' test accuracies paired by seed: a paired t-test over the seeds (do they differ beyond
  * seed noise?) and McNemar's test per seed (do the two trained models differ?), Holm-adjusted.
  */
-export function pairedOverSeeds(paired: PairedTestRuns, first: TestedRun[], second: TestedRun[]): { overSeeds: number; significant: number; afterHolm: number } {
+export function pairedOverSeeds(paired: PairedTestRuns): { overSeeds: number; significant: number; afterHolm: number } {
   const pValues = paired.mcnemar.map((mcnemar) => mcnemar.pValue);
   return {
-    overSeeds: pairedTTest(first.map((run) => run.accuracy), second.map((run) => run.accuracy)).pValue,
+    overSeeds: pairedTTest(paired.differences, paired.differences.map(() => 0)).pValue,
     significant: pValues.filter((p) => p < SIGNIFICANCE).length,
     afterHolm: holm(pValues).filter((p) => p < SIGNIFICANCE).length,
   };
@@ -376,7 +375,7 @@ function seedTestsDetail(paired: PairedTestRuns, tests: ReturnType<typeof paired
 export function decayVerdict(test: TestSetEvidence, epochs: number): string {
   const paired = test.decayAgainstConstant;
   if (epochs <= STEP_DECAY.everyEpochs) return `Not tested: in ${epochs} epochs the rate is never lowered`;
-  const tests = pairedOverSeeds(paired, test.finals.decay, test.finals.constant[test.finals.chosen[0]]);
+  const tests = pairedOverSeeds(paired);
   const detail = seedTestsDetail(paired, tests);
   if (tests.overSeeds < SIGNIFICANCE) return `${paired.difference.mean > 0 ? 'Yes' : 'No, it is worse'} (${detail})`;
   return `Not distinguishable from seed noise: ${paired.difference.mean > 0 ? 'a gain' : 'a loss'} on average (${detail})`;
@@ -391,13 +390,14 @@ export function decayFindings(test: TestSetEvidence): string {
   const losses = (runs: TestedRun[]) => seedSpread(runs.map((run) => finalMetrics(run.run).evaluated.loss));
   const originalGain = ORIGINAL_DECAY.metrics.accuracy - ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.accuracy;
   const distance = (originalGain - paired.difference.mean) / Math.max(paired.difference.std, 1e-9);
+  const against = predictionTest(originalGain, paired.differences);
   return bullets([
     `**${decayVerdict(test, epochs)}:** with the learning rate multiplied by ${STEP_DECAY.factor} every ${STEP_DECAY.everyEpochs} epochs, ${title(best)} reaches ${testSpread(decayed)} on the test set against ${testSpread(constant)} at a constant rate; ` +
       `decayed − constant ${meanPlusMinus(100 * paired.difference.mean, 100 * paired.difference.std, 2)} points.`,
     `Test loss: ${meanPlusMinus(losses(decayed).mean, losses(decayed).std)} with the decay against ${meanPlusMinus(losses(constant).mean, losses(constant).std)} without, ${compare(losses(decayed).mean, losses(constant).mean, 'lower', 'higher')}. ` +
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,
-    `**${Math.abs(distance) <= 2 ? 'The original\'s gain lies within the spread of ours' : 'Our runs do not reproduce the size of the original\'s gain'}:** its gain of ${points(originalGain)}, from one pair of runs, lies ${Math.abs(distance).toFixed(1)} standard deviations of our paired gains ${distance >= 0 ? 'above' : 'below'} their mean ` +
-      `(${points(paired.difference.mean)}, standard deviation ${size(paired.difference.std)} over ${paired.seeds.length} seeds).`,
+    `**${against.pValue >= SIGNIFICANCE ? 'The original\'s gain is consistent with ours' : 'Our runs do not reproduce the size of the original\'s gain'}:** its gain of ${points(originalGain)}, from one pair of runs, lies ${Math.abs(distance).toFixed(1)} standard deviations of our paired gains ${distance >= 0 ? 'above' : 'below'} their mean ` +
+      `(${points(paired.difference.mean)}, standard deviation ${size(paired.difference.std)} over ${paired.seeds.length} seeds; prediction-interval t-test ${pEquals(against.pValue)}).`,
   ]);
 }
 

@@ -342,7 +342,7 @@ export function pairedProportionTest(difference: number, n: number, discordant: 
  * Whether one new value (e.g. the original's 5-fold mean) is consistent with a small sample of ours
  * (e.g. our seeds' 5-fold means): the prediction-interval t statistic
  * t = (value − mean)/(s·√(1 + 1/n)) with n − 1 degrees of freedom, two-sided. With 3 values the 95 %
- * interval is about ±5 sample standard deviations wide: little power, but no false alarm.
+ * interval is about ±5 sample standard deviations wide: little power, false alarms still at 5 %.
  */
 export function predictionTest(value: number, sample: number[]): { t: number; degreesOfFreedom: number; pValue: number } {
   if (sample.length < 2) throw new Error(`a prediction test needs ≥ 2 values, got ${sample.length}`);
