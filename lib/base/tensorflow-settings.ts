@@ -73,12 +73,3 @@ export function pinSettings(environment: Environment = process.env): TensorFlowS
   if (!environment.TF_CPP_MIN_LOG_LEVEL) environment.TF_CPP_MIN_LOG_LEVEL = QUIET_LOG_LEVEL;
   return readSettings(environment);
 }
-
-/** The settings as an environment, for child processes (workers) that must train like this one. */
-export function settingsEnvironment(settings: TensorFlowSettings): Record<string, string> {
-  return {
-    TF_ENABLE_ONEDNN_OPTS: settings.oneDNN ? '1' : '0',
-    TF_NUM_INTRAOP_THREADS: String(settings.intraOpThreads),
-    TF_NUM_INTEROP_THREADS: String(settings.interOpThreads),
-  };
-}

@@ -72,21 +72,6 @@ export async function runRepeatedKFolds(options: StudyOptions): Promise<Record<V
   return Object.fromEntries(entries) as Record<VariantName, KFoldResult[]>;
 }
 
-/** A variant's final validation accuracy over every fold of every seed, and over seeds (each seed's fold mean). */
-export interface RepeatedAccuracy {
-  variant: VariantName;
-  overFolds: SeedSpread;
-  seedMeans: number[];
-  overSeeds: SeedSpread;
-}
-
-export function repeatedAccuracies(bySeed: Record<VariantName, KFoldResult[]>): RepeatedAccuracy[] {
-  return VARIANTS.map((variant) => {
-    const seedMeans = bySeed[variant].map((result) => result.finalValidation.accuracy.mean);
-    return { variant, overFolds: seedSpread(bySeed[variant].flatMap(finalValidationAccuracies)), seedMeans, overSeeds: seedSpread(seedMeans) };
-  });
-}
-
 /** Per cross-validation seed: the ranking by mean validation accuracy and the selection rule's choice. */
 export function selectionsBySeed(bySeed: Record<VariantName, KFoldResult[]>): { seed: number; selection: Selection }[] {
   const seeds = bySeed.baseline.map((result) => result.seed);
