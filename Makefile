@@ -19,7 +19,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 # Quiet TensorFlow's start-up log (warnings and errors still show).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help setup system node compiled build native data kernel test figures check-figures report study retrain bench \
+.PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
 	bench-keras-protocol keras-export readme lab tensorboard clean
 .DEFAULT_GOAL := help
 
@@ -69,14 +69,26 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q -r requirements.txt
 	@touch $@
 
-$(KERNEL): $(VENV)/.installed node_modules/.package-lock.json
-	node_modules/.bin/tslab install --python=$(VENV)/bin/python --sys-prefix --binary="$(CURDIR)/node_modules/.bin/tslab"
+# papermill's translator for TypeScript (papermill ships none), the project's own package, reinstalled
+# (never editable) whenever one of its files changes; pip's in-tree build/ removed first, so that a file
+# deleted from the package does not linger in it.
+PAPERMILL_TYPESCRIPT := $(shell find jupyter/papermill-typescript -type f \( -name '*.py' -o -name pyproject.toml \) \
+	-not -path '*/build/*' 2>/dev/null)
+$(VENV)/.papermill-typescript: $(VENV)/.installed $(PAPERMILL_TYPESCRIPT)
+	rm -rf jupyter/papermill-typescript/build jupyter/papermill-typescript/*.egg-info
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./jupyter/papermill-typescript
+	@touch $@
+
+# The kernels start through scripts/tslab-kernel, which runs tslab in notebooks/ whatever the caller's
+# working directory (papermill starts the kernel where it was called from).
+$(KERNEL): $(VENV)/.installed $(VENV)/.papermill-typescript node_modules/.package-lock.json scripts/tslab-kernel
+	node_modules/.bin/tslab install --python=$(VENV)/bin/python --sys-prefix --binary="$(CURDIR)/scripts/tslab-kernel"
 	@# Notebooks opened in Jupyter train (on a cache miss) with the pinned TensorFlow settings.
 	$(VENV)/bin/python -c "import json, sys; p = sys.argv[1]; k = json.load(open(p)); \
 	  k['env'] = {'TF_ENABLE_ONEDNN_OPTS': '1', 'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1', 'TF_CPP_MIN_LOG_LEVEL': '2'}; \
 	  json.dump(k, open(p, 'w'), indent=1)" $@
 
-kernel: $(KERNEL) ## JupyterLab and the tslab kernel in .venv/
+kernel: $(KERNEL) ## JupyterLab, papermill (with its TypeScript translator) and the tslab kernel in .venv/
 
 test: setup ## set everything up, run the tests (what CI runs)
 	node --test --test-concurrency=1 dist/test/*.test.js
@@ -93,9 +105,9 @@ figures: setup ## train what runs/ lacks, then execute the notebooks and regener
 	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
 	done
 
-# The appendix (notebook 13) prints the machine's Node.js version, the one output allowed to differ.
+# The appendix (notebook 14) prints the machine's Node.js version, the one output allowed to differ.
 check-figures: figures ## make figures, then fail if a regenerated figure or notebook differs from the committed one
-	git diff --exit-code --stat -- figures/ notebooks/ ':!notebooks/13-environment.ipynb'
+	git diff --exit-code --stat -- figures/ notebooks/ ':!notebooks/14-environment.ipynb'
 
 report: $(KERNEL) ## one HTML page of the whole study (report/index.html)
 	$(VENV)/bin/python scripts/build-report.py report/index.html $(NOTEBOOKS)
@@ -103,6 +115,17 @@ report: $(KERNEL) ## one HTML page of the whole study (report/index.html)
 study: setup ## the whole study headless (every run runs/ lacks), both cores busy; summaries in results/
 	node dist/lib/cli/study.js all --workers 2 --json results/study.json
 	node dist/lib/cli/readme.js
+
+# Retrains a seeded sample of the committed runs (by default 7: one fold run per variant, one final
+# retraining with LR decay, one batch-size run; about 11 min on 2 cores) into a temporary folder and
+# compares every epoch's metrics with runs/: bit for bit on the CPU kind that trained them, within the
+# seeds' own spread on another (docs/verify.md). More or other runs: make verify VERIFY_OPTIONS='--runs 20'
+# (or --minutes M, --all, --sample-seed S). The report goes to an untracked file, named in the output.
+VERIFY_REPORT ?= .cache/verify/report.json
+VERIFY_OPTIONS ?=
+verify: setup ## retrain a seeded sample of runs/ and compare with the record (report: .cache/verify/report.json)
+	@mkdir -p $(dir $(VERIFY_REPORT))
+	node dist/lib/cli/study.js verify --workers 2 --json $(VERIFY_REPORT) $(VERIFY_OPTIONS)
 
 retrain: setup ## empty the run cache, retrain everything, re-execute the notebooks
 	rm -rf runs

@@ -16,10 +16,10 @@ test('the environment notebook (appendix) executes through tslab and shows an in
   const output = mkdtempSync(join(tmpdir(), 'nb-'));
   const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
     'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.startup_timeout=180',
-    '--output-dir', output, join(PROJECT_DIRECTORY, 'notebooks/13-environment.ipynb'),
+    '--output-dir', output, join(PROJECT_DIRECTORY, 'notebooks/14-environment.ipynb'),
   ], { encoding: 'utf8', env: { ...process.env, FIGURES_DIRECTORY: join(output, 'figures') } });
   assert.equal(result.status, 0, result.stderr);
-  const notebook = JSON.parse(readFileSync(join(output, '13-environment.ipynb'), 'utf8'));
+  const notebook = JSON.parse(readFileSync(join(output, '14-environment.ipynb'), 'utf8'));
   const outputs: NotebookOutput[] = notebook.cells.flatMap((cell: { outputs?: NotebookOutput[] }) => cell.outputs ?? []);
   assert.ok(outputs.some((o) => (o.text ?? []).join('').includes("backend: 'tensorflow'")), 'no native backend in the check cell');
   const figure = outputs.find((o) => o.data?.['application/vnd.plotly.v1+json']);

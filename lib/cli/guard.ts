@@ -19,7 +19,8 @@ export function nodeVersionProblem(version = process.versions.node): string | nu
 /** Errors the user can act on, by class name (checked by name so this module loads no TensorFlow). */
 const EXPECTED_ERRORS = new Set([
   'UsageError', 'SettingsError', 'ProfileError', 'DataFileError', 'WorkerPoolError', 'CorruptRunError', 'DivergedRunError',
-  'NativeInternalsError', 'FoldError', 'SpecError', 'OutputFileError',
+  'NativeInternalsError', 'FoldError', 'SpecError', 'OutputFileError', 'TrainingInterrupted', 'VariantDesignError',
+  'VerifySampleError', 'NotReproducedError',
 ]);
 
 const ERRNO_TEXT: Record<string, string> = {

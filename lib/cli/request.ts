@@ -2,7 +2,9 @@
  * What a `study` command line asks for, once read and checked (lib/cli/study.ts reads it,
  * lib/cli/study-commands.ts carries it out). Loads nothing: help and usage errors need no TensorFlow.
  */
-export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair', 'tensorboard'] as const;
+import type { SampleRequest } from '../study/verify-sample';
+
+export const COMMANDS = ['kfold', 'select', 'decay', 'all', 'plan', 'run', 'repair', 'tensorboard', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The command line, read and checked; nothing loaded or trained yet. */
@@ -21,5 +23,10 @@ export interface Request {
   workers: number;
   oversubscribe: boolean;
   json: string | null;
+  /**
+   * `verify`: which committed runs to retrain (null: the default sample), the sample's seed (null: the
+   * default), and whether only to list them.
+   */
+  verify: { sample: SampleRequest | null; sampleSeed: number | null; listOnly: boolean };
 }
 

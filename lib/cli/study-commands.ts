@@ -14,6 +14,9 @@ import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../st
 import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
 import { hasTensorBoard, writeTensorBoard } from '../study/tensorboard';
 import { kfoldSummary, studySummary, writeResults } from '../study/results';
+import { NotReproducedError, sampleListing, verificationSample, verifyCommittedRuns } from '../study/verify';
+import { reportLines } from '../study/verify-report';
+import { DEFAULT_SAMPLE_SEED } from '../study/verify-sample';
 
 /** The JSON output cannot be written: said before any training starts. */
 class OutputFileError extends Error {
@@ -120,6 +123,7 @@ export async function runRequest(request: Request): Promise<void> {
     case 'run': return runOne(request.spec!, options);
     case 'repair': return repair(options, request.spec);
     case 'tensorboard': return tensorBoard(options);
+    case 'verify': return verify(request, options);
     case 'kfold': return report({ command: 'kfold', kfold: [kfoldSummary(await runKFold(request.variant as (typeof VARIANTS)[number], options))] }, [], request.json);
     case 'all': {
       await trainPlan(options);
@@ -133,6 +137,31 @@ export async function runRequest(request: Request): Promise<void> {
       return report({ command: request.command, ...summary }, runs, request.json);
     }
   }
+}
+
+/**
+ * `verify`: retrains a sample of the committed runs and compares them with their records; the report
+ * to stdout (and with --json to its file, atomically), then a non-zero exit if any run is not reproduced;
+ * with --list only the sample and its estimate, nothing retrained.
+ * @throws NotReproducedError after the report, when a run is not reproduced
+ */
+async function verify(request: Request, options: StudyOptions): Promise<void> {
+  const verifyOptions = {
+    runsDirectory: options.runsDirectory ?? DEFAULT_RUNS_DIRECTORY, dataDirectory: options.dataDirectory, workers: options.workers ?? 1,
+    request: request.verify.sample ?? { kind: 'default' as const }, sampleSeed: request.verify.sampleSeed ?? DEFAULT_SAMPLE_SEED, reporter,
+  };
+  if (request.verify.listOnly) {
+    const { committed, sample } = verificationSample(verifyOptions);
+    console.log(sampleListing(sample, committed.length).join('\n'));
+    return;
+  }
+  const report = await verifyCommittedRuns(verifyOptions);
+  console.log(reportLines(report).join('\n'));
+  if (request.json) {
+    writeFileAtomically(request.json, `${JSON.stringify(report, null, 2)}\n`);
+    reporter.log(`wrote the verification report to ${request.json}`);
+  }
+  if (report.verdict === 'not reproduced') throw new NotReproducedError(report);
 }
 
 /** The summary to stdout, and with --json to its file (the data frames as CSV beside it). */

@@ -24,6 +24,15 @@ Commands:
                         <key>.damaged-<time>, so that the next call retrains them
   tensorboard           write the TensorBoard event files that runs of the plan lack
                         (\`make tensorboard\` then serves them on 127.0.0.1)
+  verify                retrain a seeded sample of the committed runs (--runs-dir) into a
+                        temporary folder, compare every epoch's metrics with the record and
+                        print a report: bit for bit on the record's CPU kind and settings, within
+                        the seeds' own spread on another CPU (docs/verify.md); exit 1 if a run is
+                        not reproduced. Default sample (about 11 min with 2 workers): one fold run
+                        of each variant at batch 32 (every layer type's arithmetic), one final
+                        retraining with LR decay (full training set, test set, schedule) and one
+                        fold run of the batch-size study (other batch shapes), each drawn at
+                        random with the sample seed
 
 Options:
   --profile NAME     full (default) or fast, as the notebooks' STUDY_PROFILE (which it overrides)
@@ -34,10 +43,19 @@ Options:
   --limit N          use only the first N training and N test images (default: the profile's)
   --data-dir DIR     verified Fashion-MNIST files (default: data/)
   --runs-dir DIR     run cache (default: runs/, or RUNS_DIRECTORY)
-  --workers N        train missing runs in N worker processes at once (default 1); capped at the
-                     number of runs and of CPU cores unless --oversubscribe is given
+  --workers N        train missing runs in N worker processes at once (default 1; verify: 2);
+                     capped at the number of runs and of CPU cores unless --oversubscribe is given
   --oversubscribe    allow more workers than CPU cores
-  --json FILE        also write the JSON summary to FILE, atomically (checked writable first)
+  --json FILE        also write the JSON summary (verify: its report) to FILE, atomically
+                     (checked writable first)
+  --runs N           verify: a stratified random sample of N runs (every kind of run once, in a
+                     seeded order, before any twice; a kind: variant, protocol, split, data slice)
+  --minutes M        verify: as many runs of that order as fit M minutes, estimated from their
+                     recorded training time and the workers
+  --all              verify: every committed run
+  --sample-seed S    verify: the seed of the sample (integer ≥ 0, default 1)
+  --key KEY          verify: exactly the committed run of that key (repeatable)
+  --list             verify: list the sample and its estimated time, retrain nothing
   --help             this text
 
 Every run is cached: asking again reads it back; an interrupted run resumes at its last good
@@ -64,7 +82,48 @@ function valueOf(flag: string, value: string | undefined): string {
   return value;
 }
 
-const FLAGS_WITHOUT_VALUE = new Set(['--oversubscribe']);
+/** A run key: 16 hex digits. @throws UsageError */
+function runKeyOption(flag: string, value: string | undefined): string {
+  const key = valueOf(flag, value);
+  if (!/^[0-9a-f]{16}$/.test(key)) throw new UsageError(`${flag} needs a run key of 16 hex digits (the folder name in runs/<variant>/), got "${key}"`);
+  return key;
+}
+
+const keysSoFar = (request: Request) => (request.verify.sample?.kind === 'keys' ? request.verify.sample.keys : []);
+
+/** Options only `verify` takes, and options it refuses: it retrains committed runs exactly as recorded. */
+const VERIFY_ONLY = ['--runs', '--minutes', '--all', '--key', '--sample-seed', '--list'];
+const NOT_FOR_VERIFY = ['--variant', '--profile', '--k', '--epochs', '--seed', '--limit'];
+
+/** Sets one option that takes a value. @throws UsageError on an unknown option or a bad value */
+function setOption(request: Request, flag: string, value: string | undefined): void {
+  switch (flag) {
+    case '--variant': request.variant = valueOf(flag, value); break;
+    case '--profile': request.profile = valueOf(flag, value); break;
+    case '--k': request.k = integer(flag, value, 2); break;
+    case '--epochs': request.epochs = integer(flag, value, 1); break;
+    case '--seed': request.seed = integer(flag, value, 0); break;
+    case '--limit': request.limit = integer(flag, value, 10); break;
+    case '--data-dir': request.dataDirectory = resolve(valueOf(flag, value)); break;
+    case '--runs-dir': request.runsDirectory = resolve(valueOf(flag, value)); break;
+    case '--workers': request.workers = integer(flag, value, 1); break;
+    case '--json': request.json = resolve(valueOf(flag, value)); break;
+    case '--runs': request.verify.sample = { kind: 'runs', count: integer(flag, value, 1) }; break;
+    case '--minutes': request.verify.sample = { kind: 'minutes', minutes: integer(flag, value, 1) }; break;
+    case '--sample-seed': request.verify.sampleSeed = integer(flag, value, 0); break;
+    case '--key': request.verify.sample = { kind: 'keys', keys: [...keysSoFar(request), runKeyOption(flag, value)] }; break;
+    default: throw new UsageError(`unknown option "${flag}"`);
+  }
+}
+
+/** Options given to a command that does not take them, and verify's sample options given together. @throws UsageError */
+function checkCommandOptions(command: string, given: string[]): void {
+  const misplaced = command === 'verify' ? given.find((flag) => NOT_FOR_VERIFY.includes(flag)) : given.find((flag) => VERIFY_ONLY.includes(flag));
+  if (misplaced && command === 'verify') throw new UsageError(`verify retrains committed runs as recorded: ${misplaced} does not apply`);
+  if (misplaced) throw new UsageError(`${misplaced} is an option of verify, not of ${command}`);
+  const samples = [...new Set(given.filter((flag) => ['--runs', '--minutes', '--all', '--key'].includes(flag)))];
+  if (samples.length > 1) throw new UsageError(`${samples.join(' and ')} exclude each other: give one of --runs N, --minutes M, --all, --key KEY`);
+}
 
 /** Reads the arguments. @throws UsageError on anything it cannot take */
 export function parseArguments(argv: string[]): Request | 'help' {
@@ -73,29 +132,21 @@ export function parseArguments(argv: string[]): Request | 'help' {
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
   const request: Request = {
     command: command as Command, variant: null, spec: null, profile: null, k: null, epochs: null, seed: null, limit: null,
-    dataDirectory: null, runsDirectory: null, workers: 1, oversubscribe: false, json: null,
+    dataDirectory: null, runsDirectory: null, workers: command === 'verify' ? 2 : 1, oversubscribe: false, json: null,
+    verify: { sample: null, sampleSeed: null, listOnly: false },
   };
   if (command === 'run') request.spec = valueOf('run', rest.shift());
   if (command === 'repair' && rest.length > 0 && !rest[0].startsWith('--')) request.spec = rest.shift()!;
+  const given: string[] = [];
   for (let index = 0; index < rest.length; index += 1) {
     const flag = rest[index];
-    if (FLAGS_WITHOUT_VALUE.has(flag)) { request.oversubscribe = true; continue; }
-    const value = rest[index + 1];
-    index += 1;
-    switch (flag) {
-      case '--variant': request.variant = valueOf(flag, value); break;
-      case '--profile': request.profile = valueOf(flag, value); break;
-      case '--k': request.k = integer(flag, value, 2); break;
-      case '--epochs': request.epochs = integer(flag, value, 1); break;
-      case '--seed': request.seed = integer(flag, value, 0); break;
-      case '--limit': request.limit = integer(flag, value, 10); break;
-      case '--data-dir': request.dataDirectory = resolve(valueOf(flag, value)); break;
-      case '--runs-dir': request.runsDirectory = resolve(valueOf(flag, value)); break;
-      case '--workers': request.workers = integer(flag, value, 1); break;
-      case '--json': request.json = resolve(valueOf(flag, value)); break;
-      default: throw new UsageError(`unknown option "${flag}"`);
-    }
+    given.push(flag);
+    if (flag === '--oversubscribe') request.oversubscribe = true;
+    else if (flag === '--all') request.verify.sample = { kind: 'all' };
+    else if (flag === '--list') request.verify.listOnly = true;
+    else setOption(request, flag, rest[(index += 1)]);
   }
+  checkCommandOptions(command, given);
   if (command === 'kfold' && !request.variant) throw new UsageError('kfold needs --variant NAME');
   if (request.variant !== null && !(VARIANTS as readonly string[]).includes(request.variant)) {
     throw new UsageError(`unknown variant "${request.variant}"; expected one of ${VARIANTS.join(', ')}`);

@@ -3,8 +3,9 @@
  * (lib/model/tfjs-model.ts), the native training step (lib/model/native/lenet.ts) and the test's reference
  * (test/native-lenet.test.ts) are all built from this description, so they cannot disagree.
  *
- * A variant is one entry of VARIANT_DESIGNS: its activation, its pooling and its dropout rates.
- * A new variant built from the existing layer types is one more entry there.
+ * A variant is data: its activation, its pooling and its dropout rates (VariantDesign). The five
+ * named variants are the entries of VARIANT_DESIGNS; a reader's own design is one more value of the
+ * same type, declared with defineVariant (checked there, then known to every function by its name).
  */
 import { IMAGE_SIDE, NUM_CLASSES } from '../data/idx-files';
 
@@ -21,12 +22,22 @@ export const LEAKY_RELU_ALPHA = 0.3;
 
 export type Activation = 'tanh' | 'relu' | 'leakyrelu';
 
+export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'leakyrelu'];
+export type Pooling = 'average' | 'max';
+export const POOLINGS: readonly Pooling[] = ['average', 'max'];
+
+/** Where a dropout layer may sit, in order: after conv 1, conv 2, conv 3 (each after its activation), Flatten, dense 1. */
+export const DROPOUT_POSITIONS = ['conv1', 'conv2', 'conv3', 'flatten', 'dense1'] as const;
+
 /** What distinguishes a variant from the others. */
 export interface VariantDesign {
   activation: Activation;
-  pooling: 'average' | 'max';
-  /** Dropout rate after conv 1, conv 2, conv 3, Flatten and dense 1, or none. */
-  dropoutRates: readonly [number, number, number, number, number] | null;
+  pooling: Pooling;
+  /**
+   * Dropout rate at each of the five DROPOUT_POSITIONS (null: no dropout layer there), or null for
+   * no dropout layer at all. A rate is the share of inputs dropped, 0 < rate < 1.
+   */
+  dropoutRates: readonly (number | null)[] | null;
 }
 
 export const VARIANT_DESIGNS: Record<VariantName, VariantDesign> = {
@@ -52,22 +63,110 @@ export type Layer =
 
 export const INPUT_SHAPE = [IMAGE_SIDE, IMAGE_SIDE, 1];
 
-/** @throws on an unknown variant name (the message lists the known ones) */
-export function variantDesign(variant: string): VariantDesign {
-  if (!(VARIANTS as readonly string[]).includes(variant)) {
-    throw new Error(`unknown variant "${variant}"; expected one of ${VARIANTS.join(', ')}`);
+/** A design that is not a valid variant, or a name that cannot be used: the message says which and why. */
+export class VariantDesignError extends Error {
+  constructor(problem: string) {
+    super(`not a valid variant: ${problem}`);
+    this.name = 'VariantDesignError';
   }
-  return VARIANT_DESIGNS[variant as VariantName];
+}
+
+/** Readers' variants declared in this process (defineVariant), by name. */
+const declared = new Map<string, { title: string; design: VariantDesign }>();
+
+export const isNamedVariant = (name: string): name is VariantName => (VARIANTS as readonly string[]).includes(name);
+
+/** Every problem of a design, in words (empty when it is valid). */
+export function designProblems(design: unknown): string[] {
+  if (!design || typeof design !== 'object') return ['a design is an object { activation, pooling, dropoutRates }'];
+  const { activation, pooling, dropoutRates } = design as Record<string, unknown>;
+  const problems: string[] = [];
+  if (!ACTIVATIONS.includes(activation as Activation)) problems.push(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
+  if (!POOLINGS.includes(pooling as Pooling)) problems.push(`pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(pooling)}`);
+  if (dropoutRates !== null) {
+    const rates = dropoutRates as unknown[];
+    if (!Array.isArray(rates) || rates.length !== DROPOUT_POSITIONS.length) {
+      problems.push(`dropoutRates must be null or ${DROPOUT_POSITIONS.length} entries, one per position (${DROPOUT_POSITIONS.join(', ')}), each a rate or null`);
+    } else {
+      rates.forEach((rate, index) => {
+        if (rate !== null && !(typeof rate === 'number' && rate > 0 && rate < 1)) {
+          problems.push(`the dropout rate after ${DROPOUT_POSITIONS[index]} must be null (no layer) or a number with 0 < rate < 1, got ${JSON.stringify(rate)}`);
+        }
+      });
+    }
+  }
+  return problems;
+}
+
+/** The design in one spelling: no dropout anywhere is null, so two spellings of one network are one design. */
+export function canonicalDesign(design: VariantDesign): VariantDesign {
+  const rates = design.dropoutRates && design.dropoutRates.some((rate) => rate !== null) ? [...design.dropoutRates] : null;
+  return { activation: design.activation, pooling: design.pooling, dropoutRates: rates };
+}
+
+const sameDesign = (a: VariantDesign, b: VariantDesign) => JSON.stringify(canonicalDesign(a)) === JSON.stringify(canonicalDesign(b));
+
+/** The named variant with this design, if any (a reader's design may coincide with one of the five). */
+export function namedVariantWithDesign(design: VariantDesign): VariantName | null {
+  return VARIANTS.find((name) => sameDesign(VARIANT_DESIGNS[name], design)) ?? null;
+}
+
+/**
+ * Declares a reader's variant: a name and a design, checked, then known by that name to every
+ * function that takes a variant (training, cache, comparisons, tables, figures). Declaring the same
+ * name and design again is harmless.
+ *
+ * @param name lower-case letters, digits and dashes, starting with a letter (it names a folder of runs/)
+ * @param design activation, pooling and dropout rates from the existing layer types
+ * @param title how tables and figures name it (default: the title it was declared with before, else the name)
+ * @returns the name
+ * @throws VariantDesignError on an invalid name or design, a name of the study's five, or a name
+ *   already declared with another design
+ */
+export function defineVariant(name: string, design: VariantDesign, title?: string): string {
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(name)) {
+    throw new VariantDesignError(`the name ${JSON.stringify(name)} must be lower-case letters, digits and dashes, starting with a letter (at most 40)`);
+  }
+  const problems = designProblems(design);
+  if (problems.length > 0) throw new VariantDesignError(`"${name}": ${problems.join('; ')}`);
+  if (isNamedVariant(name)) throw new VariantDesignError(`"${name}" is one of the study's five variants; give your design a name of its own`);
+  const previous = declared.get(name);
+  if (previous && !sameDesign(previous.design, design)) {
+    throw new VariantDesignError(`"${name}" is already declared with another design (${JSON.stringify(previous.design)}); use another name`);
+  }
+  declared.set(name, { title: title ?? previous?.title ?? name, design: canonicalDesign(design) });
+  return name;
+}
+
+/** Whether `name` is one of the five or a declared variant. */
+export const isKnownVariant = (name: string) => isNamedVariant(name) || declared.has(name);
+
+/** @throws VariantDesignError on a name that is neither one of the five nor declared (the message lists the known ones) */
+export function variantDesign(variant: string): VariantDesign {
+  if (isNamedVariant(variant)) return VARIANT_DESIGNS[variant];
+  const entry = declared.get(variant);
+  if (!entry) {
+    throw new VariantDesignError(`unknown variant "${variant}"; expected one of ${[...VARIANTS, ...declared.keys()].join(', ')} (declare your own with defineVariant)`);
+  }
+  return entry.design;
+}
+
+/** How tables and figures name a variant: the original's title for the five, the declared title for a reader's. */
+export function variantTitle(variant: string): string {
+  return isNamedVariant(variant) ? VARIANT_TITLES[variant] : declared.get(variant)?.title ?? variant;
 }
 
 /**
  * LeNet-5 in the variant's design, layer by layer as the original's model tables. 'same' padding
  * with a 5×5 kernel and stride 1 pads exactly 2 pixels per side: 28×28 → 32×32 → 28×28.
  */
-export function variantLayers(variant: VariantName): Layer[] {
+export function variantLayers(variant: string): Layer[] {
   const design = variantDesign(variant);
   const activation: Layer = { kind: 'activation', activation: design.activation };
-  const dropout = (index: number): Layer[] => (design.dropoutRates ? [{ kind: 'dropout', rate: design.dropoutRates[index], index }] : []);
+  const dropout = (index: number): Layer[] => {
+    const rate = design.dropoutRates?.[index];
+    return typeof rate === 'number' ? [{ kind: 'dropout', rate, index }] : [];
+  };
   const pool: Layer = { kind: 'pool', pooling: design.pooling, size: 2 };
   return [
     { kind: 'conv2d', filters: 6, kernelSize: 5, padding: 'same' }, activation, ...dropout(0), pool,
@@ -110,7 +209,7 @@ export interface PlacedLayer {
 }
 
 /** The variant's layers with their shapes worked out from the input shape. */
-export function placedLayers(variant: VariantName): PlacedLayer[] {
+export function placedLayers(variant: string): PlacedLayer[] {
   let shape = INPUT_SHAPE;
   let weights = 0;
   return variantLayers(variant).map((layer) => {
@@ -122,7 +221,7 @@ export function placedLayers(variant: VariantName): PlacedLayer[] {
 }
 
 /** Every weight tensor's shape, in the network's order (tfjs' model.getWeights() order). */
-export function networkWeightShapes(variant: VariantName): number[][] {
+export function networkWeightShapes(variant: string): number[][] {
   return placedLayers(variant).flatMap((placed) => placed.weightShapes);
 }
 

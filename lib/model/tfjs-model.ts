@@ -9,9 +9,9 @@
  * natively (lib/model/native/lenet.ts) and draws its dropout masks there.
  */
 import * as tf from '../base/tensorflow';
-import { INPUT_SHAPE, LEAKY_RELU_ALPHA, Layer, VARIANT_TITLES, VariantName, variantLayers } from './network';
+import { INPUT_SHAPE, isNamedVariant, LEAKY_RELU_ALPHA, Layer, VARIANT_TITLES, variantLayers } from './network';
 
-export { LEAKY_RELU_ALPHA, VARIANT_TITLES, VARIANTS, variantDesign } from './network';
+export { defineVariant, LEAKY_RELU_ALPHA, VARIANT_TITLES, VARIANTS, variantDesign, variantTitle } from './network';
 export type { VariantDesign, VariantName } from './network';
 
 export interface BuildModelOptions {
@@ -76,13 +76,16 @@ function tfjsLayers(layers: Layer[], seed: number): tf.layers.Layer[] {
   return result;
 }
 
+/** The model's name: the original's title for the five (as its tables), the reader's variant name otherwise. */
+const modelName = (variant: string) => (isNamedVariant(variant) ? VARIANT_TITLES[variant] : variant);
+
 /**
- * Builds one variant.
+ * Builds one variant (one of the five, or a reader's declared with defineVariant).
  * Input [batch, 28, 28, 1] in [0, 1]; output [batch, 10] class probabilities (softmax).
- * @throws on an unknown variant name.
+ * @throws VariantDesignError on an unknown variant name.
  */
-export function buildModel(variant: VariantName, options: BuildModelOptions): tf.LayersModel {
-  return tf.sequential({ name: VARIANT_TITLES[variant], layers: tfjsLayers(variantLayers(variant), options.seed) });
+export function buildModel(variant: string, options: BuildModelOptions): tf.LayersModel {
+  return tf.sequential({ name: modelName(variant), layers: tfjsLayers(variantLayers(variant), options.seed) });
 }
 
 /** One row of a Keras-style model summary. */

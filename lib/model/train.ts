@@ -11,7 +11,7 @@
 import * as tf from '../base/tensorflow';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { batchSums, EpochMetrics, metricsFromSums, SUM_NAMES } from './metrics';
-import { buildModel, VariantName } from './tfjs-model';
+import { buildModel } from './tfjs-model';
 import { BatchOutputs, NativeLeNet } from './native/lenet';
 import { mixSeeds, seededPermutation } from '../base/random';
 import { NUM_CLASSES } from '../data/idx-files';
@@ -78,7 +78,8 @@ export interface ProgressEvent {
 }
 
 export interface TrainOptions {
-  variant: VariantName;
+  /** One of the five, or a reader's variant declared with defineVariant. */
+  variant: string;
   protocol: TrainingProtocol;
   seed: number;
   train: LabelledImages;
@@ -90,6 +91,11 @@ export interface TrainOptions {
   /** Called every `progressEveryBatches` batches; reads no tensor, so costs nothing. */
   onProgress?: (event: ProgressEvent) => void;
   progressEveryBatches?: number;
+  /**
+   * Fault injection only (lib/study/faults.ts, for the tests of `study verify`): every step uses the
+   * learning rate times this factor, while the history records the protocol's. Default 1.
+   */
+  learningRateScale?: number;
 }
 
 export interface TrainResult {
@@ -132,7 +138,7 @@ function evaluateNetwork(network: NativeLeNet, set: LabelledImages): { metrics: 
 }
 
 /** Loss, accuracy and Keras-style precision/recall of a trained `variant` model on a set, plus its predicted classes. */
-export function evaluate(variant: VariantName, model: tf.LayersModel, set: LabelledImages): { metrics: EpochMetrics; predictions: Int32Array } {
+export function evaluate(variant: string, model: tf.LayersModel, set: LabelledImages): { metrics: EpochMetrics; predictions: Int32Array } {
   const network = new NativeLeNet(variant, model.getWeights());
   try {
     return evaluateNetwork(network, set);
@@ -216,7 +222,8 @@ async function trainEpoch(context: EpochContext, epoch: number, started: number)
       tf.gather(allOneHot, tf.tensor1d(order.subarray(start, end), 'int32')) as tf.Tensor2D,
     ]);
     context.step += 1;
-    const outputs = network.trainStep(images, labels, { learningRate, step: context.step, dropoutSeed: mixSeeds(epochSeed, batch) });
+    const stepRate = learningRate * (options.learningRateScale ?? 1);
+    const outputs = network.trainStep(images, labels, { learningRate: stepRate, step: context.step, dropoutSeed: mixSeeds(epochSeed, batch) });
     images.dispose();
     // Keras reports training metrics as the running mean over the epoch, with the weights
     // of the moment each batch was seen; the batch's outputs are kept until their sums are taken.

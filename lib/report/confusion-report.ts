@@ -6,7 +6,7 @@ import { confusionExamples, imagePixels, misclassified } from '../data/analysis'
 import type { DataSplit } from '../data/fashion-mnist';
 import { CLASS_NAMES } from '../data/idx-files';
 import { topConfusions } from '../model/metrics';
-import { VARIANT_TITLES } from '../model/network';
+import { VARIANT_TITLES, variantTitle } from '../model/network';
 import { testSetEvidence, TestSetEvidence } from '../study/evidence';
 import { seedSpread } from '../study/statistics';
 import { StudyOptions, studyData } from '../study/study';
@@ -27,7 +27,7 @@ const bestRuns = (test: TestSetEvidence) => test.finals.constant[test.finals.cho
 
 export async function showMatrices(test: TestSetEvidence): Promise<void> {
   const run = bestRuns(test)[0].run;
-  const name = `${VARIANT_TITLES[run.spec.variant]} (seed ${run.spec.seed})`;
+  const name = `${variantTitle(run.spec.variant)} (seed ${run.spec.seed})`;
   await showFigure(confusionFigure(run.test!.confusion, CLASS_NAMES, `${name}: test confusion matrix (counts)`, false), { name: '10-confusion-counts', width: 820, height: 720 });
   await showFigure(confusionFigure(run.test!.confusion, CLASS_NAMES, `${name}: test confusion matrix (row shares)`, true), { name: '10-confusion-normalised', width: 820, height: 720 });
 }

@@ -3,7 +3,8 @@
  *   - application/vnd.plotly.v1+json: interactive in JupyterLab (jupyterlab-plotly renderer),
  *   - image/png: what GitHub and nbviewer show,
  *   - text/plain: a one-line description for terminals,
- * and, when named, is exported to figures/NAME.{png,svg,html}.
+ * and, when named, is exported to figures/NAME.{png,svg,html} — for the committed study's values
+ * only: a notebook run with a reader's parameters turns exports off (setFigureExports).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,17 +43,24 @@ export function exportFigure(figure: PlotlyFigure, name: string, rendered: { png
   return paths;
 }
 
-/** Shows a figure (interactive + static in one output) and exports it when named. */
+let exportsOn = true;
+/** Turns exporting named figures to figures/ on or off for this process (off: a reader's parameters). */
+export function setFigureExports(on: boolean): void {
+  exportsOn = on;
+}
+
+/** Shows a figure (interactive + static in one output) and exports it when named (and exports are on). */
 export async function showFigure(unstyled: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
   const figure = withFigureFont(unstyled);
   const size = { width: options.width ?? 800, height: options.height ?? 450, scale: options.scale };
   const rendered = await renderFigure(figure, size);
   const title = (figure.layout?.title as { text?: string } | string | undefined);
   const titleText = typeof title === 'string' ? title : title?.text ?? 'figure';
-  if (options.name) exportFigure(figure, options.name, rendered);
+  const exported = Boolean(options.name) && exportsOn;
+  if (exported) exportFigure(figure, options.name!, rendered);
   displayBundle({
     [PLOTLY_MIMETYPE]: { data: figure.data, layout: { ...figure.layout, width: size.width, height: size.height } },
     'image/png': rendered.png.toString('base64'),
-    'text/plain': `<plotly figure: ${titleText}${options.name ? ` → figures/${options.name}.png` : ''}>`,
+    'text/plain': `<plotly figure: ${titleText}${exported ? ` → figures/${options.name}.png` : ''}>`,
   });
 }

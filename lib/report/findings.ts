@@ -9,9 +9,9 @@
  * training − validation gap here, ours and the original's alike, is biased low.
  */
 import { VARIANTS, VariantName } from '../model/network';
-import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence';
+import type { CrossValidationEvidence, TestSetEvidence, VariantsEvidence } from '../study/evidence';
 import { STEP_DECAY } from '../study/protocol';
-import type { FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
+import type { AgainstCommitted, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
 import { finalMetrics } from '../study/runs';
 import { holm, pairedProportionTest, pairedTTest, predictionTest, SeedSpread, seedSpread, twoProportionTest, twoSidedPValue } from '../study/statistics';
 import { testTrainRatio } from '../study/robustness';
@@ -251,6 +251,41 @@ export function leakyReluFindings(evidence: CrossValidationEvidence): string {
 export const VARIANT_FINDINGS: Record<VariantName, (evidence: CrossValidationEvidence) => string> = {
   baseline: baselineFindings, relu: reluFindings, maxpooling: maxPoolingFindings, dropout: dropoutFindings, leakyrelu: leakyReluFindings,
 };
+
+/** "Ahead of the committed study's by 0.52 points on the same folds (…)", from robustness.againstCommitted. */
+function committedSentence(variant: VariantName, comparison: AgainstCommitted): string {
+  if (comparison.kind === 'same folds') {
+    const detected = comparison.test.pValue < SIGNIFICANCE;
+    return `**Against the committed study — ${detected ? (comparison.test.meanDifference > 0 ? 'better' : 'worse') : 'no difference detected'}:** your ${title(variant)} is ` +
+      `${size(comparison.test.meanDifference)} ${comparison.test.meanDifference >= 0 ? 'ahead of' : 'behind'} the committed one on the same folds of seed${comparison.seeds.length > 1 ? 's' : ''} ${list(comparison.seeds.map(String))} ` +
+      `(corrected resampled t-test over ${comparison.differences.length} folds: ${pEquals(comparison.test.pValue)}${detected ? '' : '; a failure to detect a difference, not evidence of none'}).`;
+  }
+  const tested = !Number.isNaN(comparison.pValue);
+  return `**Against the committed study:** your seeds draw other folds, so the runs cannot be paired; the mean of your ${comparison.means.length} seed mean(s) lies ${aboveOrBelow(comparison.difference)} the committed seeds' mean ` +
+    (tested ? `(prediction-interval t-test against the ${comparison.committedMeans.length} committed seed means: ${pEquals(comparison.pValue)}; with so few seeds it detects only large departures).` : '(one committed seed: no spread to test against).');
+}
+
+/**
+ * The findings of a variant's notebook for a reader's parameters: the variant against the
+ * variants it is compared with (tested among themselves), against the committed study, against the
+ * original's number, and the course of its validation loss.
+ */
+export function readerVariantFindings(variant: VariantName, evidence: VariantsEvidence, comparison: AgainstCommitted): string {
+  const result = evidence.reproduction[variant];
+  const seeds = evidence.bySeed[variant].length;
+  const original = ORIGINAL_VALIDATION[variant].accuracy;
+  const means = evidence.bySeed[variant].map((entry) => entry.finalValidation.accuracy.mean);
+  const againstOriginal = seeds >= 2
+    ? `by the prediction-interval t-test over your ${seeds} seed means, ${predictionTest(original, means).pValue < SIGNIFICANCE ? 'outside' : 'not rejected as'} what your setting gives (${pEquals(predictionTest(original, means).pValue)})`
+    : 'one seed: no spread over seeds to test it against';
+  return bullets([
+    ...evidence.repeatedComparisons.filter((entry) => entry.variant === variant || entry.reference === variant)
+      .map((entry) => `**${title(entry.variant)} against ${title(entry.reference)} — ${verdict(entry)}:** ${title(entry.variant)} is ${tested(entry)}, Holm over this notebook's ${evidence.repeatedComparisons.length} comparison(s).`),
+    committedSentence(variant, comparison),
+    `**Against the original:** ${title(variant)} reaches ${meanPlusMinus(result.finalValidation.accuracy.mean, result.finalValidation.accuracy.std)} over the ${result.k} folds of seed ${result.seed}; the original's ${f4(original)} is ${aboveOrBelow(original - seedSpread(means).mean)} your seeds' mean (${againstOriginal}).`,
+    `Its fold-averaged validation loss ${lossCourse(result.averagedHistory)}.`,
+  ]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Notebook 08: the selection and the test set.

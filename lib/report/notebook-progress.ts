@@ -6,6 +6,8 @@ import type { ProgressReporter } from '../study/progress';
 import { displayBundle } from './display-channel';
 
 let displayCounter = 0;
+/** Kept lines shown above the status: the latest ones (a long training would otherwise fill the notebook). */
+const KEPT_LINES = 12;
 
 /** Inside a tslab kernel: one output updated in place, plus kept lines above it. */
 export function notebookReporter(): ProgressReporter {
@@ -19,7 +21,11 @@ export function notebookReporter(): ProgressReporter {
   };
   return {
     update: (message) => render(message),
-    log: (message) => { kept.push(message); render(''); },
+    log: (message) => {
+      kept.push(message);
+      if (kept.length > KEPT_LINES) kept.splice(0, kept.length - KEPT_LINES);
+      render('');
+    },
   };
 }
 

@@ -3,9 +3,10 @@
  * differences, intervals and tests. Notebooks hand them to showTable.
  */
 import { METRIC_NAMES } from '../model/metrics';
-import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
+import { VARIANT_TITLES, variantTitle, VARIANTS, VariantName } from '../model/network';
 import { countParameters, summarizeModel } from '../model/tfjs-model';
 import type * as tf from '../base/tensorflow';
+import { againstCommitted } from '../study/robustness';
 import type { BatchSizeResult, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
 import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence';
 import { protocolTime } from '../study/results';
@@ -213,4 +214,24 @@ export function computeRows(parts: { part: string; runs: RunRecord[] }[]): Row[]
       'runs at once (at most)': time.mostAtOnce, 'largest peak memory of a process, MiB': time.largestPeakRssMiB, CPU: time.cpus.join(', '),
     };
   });
+}
+
+/** Per seed: a reader's cross-validation of a variant beside the committed study's, then the test that fits (robustness.againstCommitted). */
+export function againstCommittedRows(variant: string, reader: KFoldResult<string>[], committed: KFoldResult<string>[]): Row[] {
+  const describe = (result: KFoldResult<string>) => {
+    const { protocol, limit } = result.runs[0].spec;
+    return `${protocol.epochs} epochs, batch ${protocol.batchSize}, LR ${protocol.learningRate}, ${result.k} folds, ${limit === null ? 'all' : limit} images`;
+  };
+  const row = (who: string, result: KFoldResult<string>): Row => ({
+    runs: who, seed: result.seed, setting: describe(result), 'validation accuracy': meanPlusMinus(result.finalValidation.accuracy.mean, result.finalValidation.accuracy.std),
+  });
+  const comparison = againstCommitted(reader, committed);
+  const test = comparison.kind === 'same folds'
+    ? `same folds (seeds ${comparison.seeds.join(', ')}): ${points(comparison.test.meanDifference)}, corrected resampled t-test p = ${pValue(comparison.test.pValue)}`
+    : `other folds: mean of your seed means ${points(comparison.difference)} from the committed seeds' mean, prediction-interval t-test p = ${Number.isNaN(comparison.pValue) ? 'n/a (one committed seed)' : pValue(comparison.pValue)}`;
+  return [
+    ...reader.map((result) => row(`yours (${variantTitle(variant)})`, result)),
+    ...committed.map((result) => row('committed study', result)),
+    { runs: 'yours − committed', seed: null, setting: null, 'validation accuracy': test },
+  ];
 }

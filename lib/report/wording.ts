@@ -2,9 +2,9 @@
  * The words findings are written with: numbers formatted one way everywhere, and the small
  * choices (above or below, ordinal, list) that let a sentence follow the numbers.
  */
-import { VARIANT_TITLES, VariantName } from '../model/network';
+import { variantTitle } from '../model/network';
 
-export const title = (variant: VariantName) => VARIANT_TITLES[variant];
+export const title = (variant: string) => variantTitle(variant);
 export const f4 = (value: number) => value.toFixed(4);
 /** The size of a difference of accuracies, unsigned: "1.52 points" (the sentence says which way). */
 export const size = (difference: number) => `${Math.abs(100 * difference).toFixed(2)} points`;

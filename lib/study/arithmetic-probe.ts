@@ -28,6 +28,7 @@ import { DataSplit, toUnitRange } from '../data/fashion-mnist';
 import { IMAGE_SIDE, NUM_CLASSES, parseIdx } from '../data/idx-files';
 import { batchSums, confusionMatrix, metricsFromSums, perClassMetrics } from '../model/metrics';
 import { buildModel, VARIANTS, VariantName } from '../model/tfjs-model';
+import { namedVariantWithDesign, VariantDesign } from '../model/network';
 import { ADAM } from '../model/native/lenet';
 import { PROJECT_DIRECTORY } from '../base/paths';
 import { mixSeeds, seededPermutation, seededRandom } from '../base/random';
@@ -245,6 +246,22 @@ export function compareWithLock(probe: ProbeResult, lock: ArithmeticLock | null)
 }
 
 let checkMemo: Promise<ArithmeticCheck> | null = null;
+
+/**
+ * The arithmetic fingerprint of a design: a named variant's own; for a reader's design, that of every
+ * named variant whose layer types it uses (the baseline's, plus ReLU's or LeakyReLU's for its
+ * activation, MaxPooling's for max pooling, Dropout's for dropout), so it retrains exactly when the
+ * arithmetic of a layer type it uses changes.
+ */
+export function designFingerprint(check: Pick<ArithmeticCheck, 'fingerprints'>, design: VariantDesign): string {
+  const named = namedVariantWithDesign(design);
+  if (named) return check.fingerprints[named];
+  const uses: VariantName[] = ['baseline'];
+  if (design.activation !== 'tanh') uses.push(design.activation);
+  if (design.pooling === 'max') uses.push('maxpooling');
+  if (design.dropoutRates?.some((rate) => rate !== null)) uses.push('dropout');
+  return uses.map((variant) => check.fingerprints[variant]).join('+');
+}
 
 /** The probe of this process's arithmetic against the lock (computed once per process). */
 export function checkArithmetic(): Promise<ArithmeticCheck> {

@@ -10,7 +10,7 @@ import { loadLabels } from '../data/fashion-mnist';
 import { VARIANTS, VariantName } from '../model/network';
 import { finalMetrics, RunRecord } from './runs';
 import {
-  correctedResampledTTest, CorrectedTest, holm, mcnemarFromPredictions, McNemarTest, ProportionInterval, seedSpread, SeedSpread,
+  correctedResampledTTest, CorrectedTest, holm, mcnemarFromPredictions, McNemarTest, predictionTest, ProportionInterval, seedSpread, SeedSpread,
   wilsonInterval,
 } from './statistics';
 import { BATCH_SIZE_VARIANTS, KFoldResult, runFinalTest, runKFold, selectBestTwo, Selection, StudyOptions } from './study';
@@ -19,9 +19,9 @@ import { BATCH_SIZE_VARIANTS, KFoldResult, runFinalTest, runKFold, selectBestTwo
 // Cross-validation: comparisons between variants on the same folds.
 
 /** A variant against another on the same folds (of one or several seeds), by final validation accuracy. */
-export interface FoldComparison {
-  variant: VariantName;
-  reference: VariantName;
+export interface FoldComparison<V extends string = VariantName> {
+  variant: V;
+  reference: V;
   /** variant − reference, fold by fold, seed after seed. */
   differences: number[];
   seeds: number[];
@@ -31,7 +31,7 @@ export interface FoldComparison {
   holmPValue: number;
 }
 
-const finalValidationAccuracies = (result: KFoldResult) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy);
+const finalValidationAccuracies = (result: KFoldResult<string>) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy);
 
 /** Each k-fold's test share over its training share: 1/(k − 1) (1/4 for 5 folds). */
 export const testTrainRatio = (k: number) => 1 / (k - 1);
@@ -39,15 +39,27 @@ export const testTrainRatio = (k: number) => 1 / (k - 1);
 /**
  * The comparisons a reviewer asks for, on the same folds: each variant against the baseline, ReLU
  * against LeakyReLU (the two finalists) and ReLU against MaxPooling (our first against the
- * original's first), Holm-adjusted together.
+ * original's first), Holm-adjusted together. Given only some variants (a notebook's own, for a
+ * reader's parameters), the comparisons among them, Holm-adjusted over those.
  * @param bySeed per variant, its k-fold results in the same seed order
  */
-export function compareVariants(bySeed: Record<VariantName, KFoldResult[]>): FoldComparison[] {
-  const pairs: [VariantName, VariantName][] = [
+export function compareVariants(bySeed: Partial<Record<VariantName, KFoldResult[]>>): FoldComparison[] {
+  const pairs = ([
     ...VARIANTS.filter((variant) => variant !== 'baseline').map((variant): [VariantName, VariantName] => [variant, 'baseline']),
     ['relu', 'leakyrelu'],
     ['relu', 'maxpooling'],
-  ];
+  ] as [VariantName, VariantName][]).filter(([variant, reference]) => bySeed[variant] && bySeed[reference]);
+  return comparePairs(bySeed as Record<VariantName, KFoldResult[]>, pairs) as FoldComparison[];
+}
+
+/**
+ * Each pair (variant, reference) on the same folds, seed by seed: the corrected resampled t-test of
+ * the differences in final validation accuracy, Holm-adjusted over the pairs given. Works for any
+ * variants, a reader's too.
+ * @param bySeed per variant, its k-fold results in the same seed order (the same folds per seed)
+ */
+export function comparePairs<V extends string>(bySeed: Record<V, KFoldResult<V>[]>, pairs: [V, V][]): FoldComparison<V>[] {
+  if (pairs.length === 0) return [];
   const comparisons = pairs.map(([variant, reference]) => {
     const differences = bySeed[variant].flatMap((result, seedIndex) => {
       const own = finalValidationAccuracies(result);
@@ -61,15 +73,40 @@ export function compareVariants(bySeed: Record<VariantName, KFoldResult[]>): Fol
   return comparisons.map((comparison, index) => ({ ...comparison, holmPValue: adjusted[index] }));
 }
 
-/** Every variant's k-fold results, one per cross-validation seed (options.cvSeeds, in order). */
-export async function runRepeatedKFolds(options: StudyOptions): Promise<Record<VariantName, KFoldResult[]>> {
-  const entries: [VariantName, KFoldResult[]][] = [];
-  for (const variant of VARIANTS) {
-    const bySeed: KFoldResult[] = [];
+/**
+ * A variant's cross-validation under other parameters (a reader's) against the committed study's.
+ * Where a seed's folds are the same images (same seed, k and image limit), fold by fold with the
+ * corrected resampled t-test over the shared seeds' folds; otherwise the reader's mean of its seeds'
+ * k-fold means against the committed seeds' k-fold means by the prediction-interval t-test
+ * (conservative for a mean of several seeds; NaN with fewer than 2 committed seeds).
+ */
+export type AgainstCommitted =
+  | { kind: 'same folds'; seeds: number[]; differences: number[]; test: CorrectedTest }
+  | { kind: 'seed means'; means: number[]; committedMeans: number[]; difference: number; pValue: number };
+
+const sameFolds = (a: KFoldResult<string>, b: KFoldResult<string>) => a.seed === b.seed && a.k === b.k && a.runs[0].spec.limit === b.runs[0].spec.limit;
+
+export function againstCommitted(reader: KFoldResult<string>[], committed: KFoldResult<string>[]): AgainstCommitted {
+  const shared = reader.flatMap((own) => committed.filter((theirs) => sameFolds(own, theirs)).map((theirs) => [own, theirs] as const));
+  if (shared.length > 0) {
+    const differences = shared.flatMap(([own, theirs]) => finalValidationAccuracies(own).map((accuracy, fold) => accuracy - finalValidationAccuracies(theirs)[fold]));
+    return { kind: 'same folds', seeds: shared.map(([own]) => own.seed), differences, test: correctedResampledTTest(differences, testTrainRatio(shared[0][0].k)) };
+  }
+  const means = reader.map((result) => result.finalValidation.accuracy.mean);
+  const committedMeans = committed.map((result) => result.finalValidation.accuracy.mean);
+  const mean = means.reduce((sum, value) => sum + value, 0) / means.length;
+  return { kind: 'seed means', means, committedMeans, difference: mean - seedSpread(committedMeans).mean, pValue: committedMeans.length >= 2 ? predictionTest(mean, committedMeans).pValue : Number.NaN };
+}
+
+/** Every variant's (or the given variants') k-fold results, one per cross-validation seed (options.cvSeeds, in order). */
+export async function runRepeatedKFolds<V extends string = VariantName>(options: StudyOptions, variants: readonly V[] = VARIANTS as readonly string[] as readonly V[]): Promise<Record<V, KFoldResult<V>[]>> {
+  const entries: [V, KFoldResult<V>[]][] = [];
+  for (const variant of variants) {
+    const bySeed: KFoldResult<V>[] = [];
     for (const seed of options.cvSeeds) bySeed.push(await runKFold(variant, options, { seed }));
     entries.push([variant, bySeed]);
   }
-  return Object.fromEntries(entries) as Record<VariantName, KFoldResult[]>;
+  return Object.fromEntries(entries) as Record<V, KFoldResult<V>[]>;
 }
 
 /** Per cross-validation seed: the ranking by mean validation accuracy and the selection rule's choice. */

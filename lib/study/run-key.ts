@@ -1,7 +1,8 @@
 /**
  * A run's cache key: the hash of its declared inputs and of nothing else (Bazel's and DVC's rule).
  *
- *   spec        variant, protocol (epochs, batch size, learning rate, decay), seed, split, data slice
+ *   spec        variant (a reader's: its whole design, not its name), protocol (epochs, batch size,
+ *               learning rate, decay), seed, split, data slice
  *   data        the SHA-256 digests of the four data files
  *   arithmetic  what the code that loads, splits, trains and evaluates computes, measured by the
  *               arithmetic probe (lib/study/arithmetic-probe.ts), not read from its text
@@ -13,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { SETTINGS } from '../base/tensorflow';
-import { checkArithmetic } from './arithmetic-probe';
+import { checkArithmetic, designFingerprint } from './arithmetic-probe';
+import { canonicalDesign, variantDesign } from '../model/network';
 import { dataFingerprint } from '../data/fashion-mnist';
 import { libraryVersions } from '../model/native/ops';
 import type { RunSpec } from './run-spec';
@@ -21,8 +23,11 @@ import type { RunSpec } from './run-spec';
 /** The spec as plain values in a fixed order, so the key does not depend on how the code spells it. */
 export function specIdentity(spec: RunSpec): unknown[] {
   const { protocol, split } = spec;
+  // The five keep their committed keys (their name stands for their design); a reader's variant is
+  // keyed by its whole design, so two designs never share a key and a renamed design keeps its runs.
+  const design = spec.design ? canonicalDesign(spec.design) : null;
   return [
-    spec.variant,
+    design ? ['design', design.activation, design.pooling, design.dropoutRates] : spec.variant,
     [protocol.epochs, protocol.batchSize, protocol.learningRate, protocol.decay ? [protocol.decay.factor, protocol.decay.everyEpochs] : null],
     spec.seed,
     split.kind === 'fold' ? ['fold', split.k, split.index] : ['full'],
@@ -36,7 +41,7 @@ export async function runKey(spec: RunSpec): Promise<string> {
   const identity = JSON.stringify([
     specIdentity(spec),
     dataFingerprint(),
-    (await checkArithmetic()).fingerprints[spec.variant],
+    designFingerprint(await checkArithmetic(), spec.design ?? variantDesign(spec.variant)),
     [tfjsNode, tensorflow],
     [SETTINGS.oneDNN, SETTINGS.intraOpThreads, SETTINGS.interOpThreads],
   ]);

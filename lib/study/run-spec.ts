@@ -5,12 +5,15 @@
  */
 import type { DataSplit } from '../data/fashion-mnist';
 import { Fold, stratifiedKFold } from '../data/folds';
-import type { VariantName } from '../model/tfjs-model';
+import { defineVariant, designProblems, isKnownVariant, isNamedVariant, variantDesign, VariantDesign, VARIANTS } from '../model/network';
 import type { LabelledImages, TrainingProtocol } from '../model/train';
 
 /** Everything that defines one run (with the data, the arithmetic and the libraries, it makes the cache key). */
 export interface RunSpec {
-  variant: VariantName;
+  /** One of the five, or a reader's variant (then `design` says what it is). */
+  variant: string;
+  /** A reader's variant only: its whole design, so a worker process or another machine can build it; part of the key. */
+  design?: VariantDesign;
   protocol: TrainingProtocol;
   seed: number;
   /** Which part of the training set trains: fold `index` of `k`, or all of it. */
@@ -23,6 +26,17 @@ export interface RunData {
   train: LabelledImages;
   validation: LabelledImages | null;
   test: LabelledImages | null;
+}
+
+/** The variant fields of a spec: the name, and for a reader's variant its design. @throws VariantDesignError on an unknown name */
+export function variantFields(variant: string): Pick<RunSpec, 'variant' | 'design'> {
+  const design = variantDesign(variant);
+  return isNamedVariant(variant) ? { variant } : { variant, design };
+}
+
+/** Makes a spec's variant known in this process (a reader's design arrives with its spec in a worker). @throws VariantDesignError */
+export function declareSpecVariant(spec: RunSpec): void {
+  if (spec.design) defineVariant(spec.variant, spec.design);
 }
 
 export function describeRun(spec: RunSpec): string {
@@ -69,8 +83,8 @@ export class SpecError extends Error {
 
 const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
 
-/** Reads a JSON run spec and checks every field. @throws SpecError */
-export function parseSpec(text: string, variants: readonly string[]): RunSpec {
+/** Reads a JSON run spec and checks every field (a reader's variant carries its design). @throws SpecError */
+export function parseSpec(text: string, variants: readonly string[] = VARIANTS): RunSpec {
   let spec: RunSpec;
   try {
     spec = JSON.parse(text) as RunSpec;
@@ -79,7 +93,14 @@ export function parseSpec(text: string, variants: readonly string[]): RunSpec {
   }
   const problems: string[] = [];
   if (!spec || typeof spec !== 'object') throw new SpecError('not an object');
-  if (!variants.includes(spec.variant)) problems.push(`variant must be one of ${variants.join(', ')}`);
+  if (spec.design !== undefined) {
+    const designIssues = designProblems(spec.design);
+    if (isNamedVariant(String(spec.variant))) problems.push(`variant "${spec.variant}" is one of the five and takes no design`);
+    else if (!/^[a-z][a-z0-9-]{0,39}$/.test(String(spec.variant))) problems.push('a variant with a design needs a name of lower-case letters, digits and dashes');
+    problems.push(...designIssues.map((issue) => `design: ${issue}`));
+  } else if (!variants.includes(spec.variant) && !isKnownVariant(String(spec.variant))) {
+    problems.push(`variant must be one of ${variants.join(', ')}, or a name with a design`);
+  }
   const protocol = spec.protocol ?? ({} as TrainingProtocol);
   if (!isInteger(protocol.epochs, 1)) problems.push('protocol.epochs must be an integer ≥ 1');
   if (!isInteger(protocol.batchSize, 1)) problems.push('protocol.batchSize must be an integer ≥ 1');

@@ -19,7 +19,7 @@ import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { RunEnvironment, runEnvironment } from './environment';
 import { CLASS_NAMES, IMAGE_SIDE, NUM_CLASSES } from '../data/idx-files';
 import { ConfusionMatrix, confusionMatrix, EpochMetrics, perClassMetrics, PerClassMetrics } from '../model/metrics';
-import { faultPoint } from './faults';
+import { faultPoint, learningRateScale } from './faults';
 import { buildModel } from '../model/tfjs-model';
 import { DEFAULT_RUNS_DIRECTORY } from '../base/paths';
 import { ProgressReporter, silentReporter } from './progress';
@@ -29,7 +29,7 @@ import {
   CorruptRunError, digests, MODEL_FILES, readJson, removeStaleTemporaries, saveModel, verifyDigests, writeFileAtomically,
   writeFolderAtomically,
 } from './run-files';
-import { describeRun, RunData, RunSpec } from './run-spec';
+import { declareSpecVariant, describeRun, RunData, RunSpec } from './run-spec';
 import { writeTensorBoard } from './tensorboard';
 import { EpochRecord, evaluate, LabelledImages, RunState, trainRun } from '../model/train';
 
@@ -125,6 +125,7 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   const runsDirectory = options.runsDirectory ?? DEFAULT_RUNS_DIRECTORY;
   const reporter = options.reporter ?? silentReporter;
   const label = describeRun(spec);
+  declareSpecVariant(spec);
   const cached = await cachedRun(spec, runsDirectory);
   if (cached) {
     reporter.update(`${label}: from the run cache (${cached.key})`);
@@ -158,7 +159,7 @@ async function trainAndStore(spec: RunSpec, key: string, folder: string, sets: R
   if (resume) reporter.log(`${label}: resuming after epoch ${resume.history.length} from ${join(folder, `epoch-${pad(resume.history.length)}`)}`);
   const { model, history } = await trainRun({
     variant: spec.variant, protocol: spec.protocol, seed: spec.seed,
-    train: sets.train, validation: sets.validation ?? undefined, resume,
+    train: sets.train, validation: sets.validation ?? undefined, resume, learningRateScale: learningRateScale(),
     onProgress: (event) => reporter.update(
       `${label} · epoch ${event.epoch}/${event.epochs} · ${event.samplesDone}/${event.samplesPerEpoch} images · ` +
       `${Math.round(event.samplesDone / event.secondsInEpoch)} images/s`),
@@ -213,7 +214,7 @@ function modelContract(spec: RunSpec, key: string) {
       values: 'Fashion-MNIST pixels divided by 255: 0 = background, 1 = full intensity',
     },
     output: { shape: [null, NUM_CLASSES], values: 'class probabilities (softmax), in the order of classes', classes: CLASS_NAMES },
-    run: { key, variant: spec.variant, protocol: spec.protocol, seed: spec.seed, split: spec.split, limit: spec.limit },
+    run: { key, variant: spec.variant, ...(spec.design ? { design: spec.design } : {}), protocol: spec.protocol, seed: spec.seed, split: spec.split, limit: spec.limit },
   };
 }
 

@@ -350,3 +350,23 @@ export function predictionTest(value: number, sample: number[]): { t: number; de
   const t = (value - mean) / (std * Math.sqrt(1 + 1 / sample.length));
   return { t, degreesOfFreedom: sample.length - 1, pValue: twoSidedPValue(t, sample.length - 1) };
 }
+
+/**
+ * The quantile t > 0 of Student's t distribution with `degreesOfFreedom` that a two-sided test
+ * leaves `twoSidedP` beyond: twoSidedPValue(t, degreesOfFreedom) = twoSidedP (bisection, to 1e-10
+ * relative). 3.2905 for p = 0.001 and many degrees of freedom; 4.5869 with 10; 8.6103 with 4.
+ * @throws Error unless 0 < twoSidedP < 1 and degreesOfFreedom > 0
+ */
+export function twoSidedTQuantile(twoSidedP: number, degreesOfFreedom: number): number {
+  if (!(twoSidedP > 0 && twoSidedP < 1)) throw new Error(`twoSidedTQuantile needs 0 < p < 1, got ${twoSidedP}`);
+  if (!(degreesOfFreedom > 0)) throw new Error(`twoSidedTQuantile needs degrees of freedom > 0, got ${degreesOfFreedom}`);
+  let low = 0;
+  let high = 1;
+  while (twoSidedPValue(high, degreesOfFreedom) > twoSidedP) high *= 2;
+  while (high - low > 1e-10 * high) {
+    const middle = (low + high) / 2;
+    if (twoSidedPValue(middle, degreesOfFreedom) > twoSidedP) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}

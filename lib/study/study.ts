@@ -11,11 +11,12 @@ import { EpochMetrics, METRIC_NAMES } from '../model/metrics';
 import { VARIANTS, VariantName } from '../model/tfjs-model';
 import { ProgressReporter, silentReporter, terminalReporter } from './progress';
 import { cachedRun, ensureRun, RunRecord } from './runs';
-import { runDataFor, RunSpec } from './run-spec';
+import { runDataFor, RunSpec, variantFields } from './run-spec';
 import { specIdentity } from './run-key';
 import { MeanAndSpread, meanAndSpread, median } from './statistics';
 import { TrainingProtocol } from '../model/train';
 import { STEP_DECAY, STUDY_PROTOCOL } from './protocol';
+import { DROPOUT_READINGS } from './dropout-question';
 
 export interface StudyOptions {
   protocol: TrainingProtocol;
@@ -92,10 +93,10 @@ export interface KFoldSetting {
 }
 
 /** The k fold runs of a variant's cross-validation. */
-export function foldSpecs(variant: VariantName, options: StudyOptions, setting: KFoldSetting = {}): RunSpec[] {
+export function foldSpecs(variant: string, options: StudyOptions, setting: KFoldSetting = {}): RunSpec[] {
   const protocol = { ...options.protocol, batchSize: setting.batchSize ?? options.protocol.batchSize };
   return Array.from({ length: options.k }, (_, index): RunSpec => ({
-    variant, protocol, seed: setting.seed ?? options.seed, split: { kind: 'fold', k: options.k, index }, limit: options.limit,
+    ...variantFields(variant), protocol, seed: setting.seed ?? options.seed, split: { kind: 'fold', k: options.k, index }, limit: options.limit,
   }));
 }
 
@@ -119,8 +120,9 @@ export interface AveragedEpoch {
   validation: MetricSummary;
 }
 
-export interface KFoldResult {
-  variant: VariantName;
+export interface KFoldResult<V extends string = VariantName> {
+  /** One of the five, or a reader's variant. */
+  variant: V;
   k: number;
   seed: number;
   batchSize: number;
@@ -148,7 +150,7 @@ export function loadRunData(spec: RunSpec, dataDirectory: string): ReturnType<ty
 }
 
 /** Trains (or reads from the cache) a variant's k folds and aggregates them. */
-export async function runKFold(variant: VariantName, options: StudyOptions, setting: KFoldSetting = {}): Promise<KFoldResult> {
+export async function runKFold<V extends string>(variant: V, options: StudyOptions, setting: KFoldSetting = {}): Promise<KFoldResult<V>> {
   const reporter = reporterFor(options);
   const specs = foldSpecs(variant, options, setting);
   await prefetchRuns(specs, options, reporter);
@@ -169,7 +171,7 @@ export async function prefetchRuns(specs: RunSpec[], options: StudyOptions, repo
   await runInWorkers(missing, { workers: options.workers!, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory, reporter });
 }
 
-export function aggregateFolds(variant: VariantName, runs: RunRecord[]): KFoldResult {
+export function aggregateFolds<V extends string>(variant: V, runs: RunRecord[]): KFoldResult<V> {
   const epochs = runs[0].history.length;
   const averagedHistory = Array.from({ length: epochs }, (_, epoch) => ({
     epoch: epoch + 1,
@@ -223,12 +225,12 @@ export function selectBestTwo(results: KFoldResult[], maxGapAboveMedian = MAX_GA
 }
 
 /** Retrains a variant on the whole training set and evaluates it on the test set. */
-export function finalTestSpec(variant: VariantName, options: StudyOptions, decay = false, seed = options.seed): RunSpec {
+export function finalTestSpec(variant: string, options: StudyOptions, decay = false, seed = options.seed): RunSpec {
   const protocol = decay ? { ...options.protocol, decay: STEP_DECAY } : options.protocol;
-  return { variant, protocol, seed, split: { kind: 'full' }, limit: options.limit };
+  return { ...variantFields(variant), protocol, seed, split: { kind: 'full' }, limit: options.limit };
 }
 
-export async function runFinalTest(variant: VariantName, options: StudyOptions, decay = false, seed = options.seed): Promise<RunRecord> {
+export async function runFinalTest(variant: string, options: StudyOptions, decay = false, seed = options.seed): Promise<RunRecord> {
   const spec = finalTestSpec(variant, options, decay, seed);
   const reporter = reporterFor(options);
   await prefetchRuns([spec], options, reporter);
@@ -256,16 +258,20 @@ export function uniqueSpecs(specs: RunSpec[]): RunSpec[] {
   });
 }
 
-/** Every cross-validation run of the study: the reproduction, its repetition with other seeds, the batch-size study. */
+/**
+ * Every cross-validation run of the study: the reproduction, its repetition with other seeds, the
+ * readings of the original's dropout layers (lib/study/dropout-question.ts), the batch-size study.
+ */
 export function crossValidationSpecs(options: StudyOptions): RunSpec[] {
   return uniqueSpecs([
     ...options.cvSeeds.flatMap((seed) => VARIANTS.flatMap((variant) => foldSpecs(variant, options, { seed }))),
+    ...options.cvSeeds.flatMap((seed) => DROPOUT_READINGS.flatMap((variant) => foldSpecs(variant, options, { seed }))),
     ...options.batchSizes.flatMap((batchSize) => BATCH_SIZE_VARIANTS.flatMap((variant) => foldSpecs(variant, options, { batchSize }))),
   ]);
 }
 
 /** The final retrainings: the two chosen variants and the best one with LR decay, each with every final seed. */
-export function finalSpecs(chosen: VariantName[], options: StudyOptions): RunSpec[] {
+export function finalSpecs(chosen: string[], options: StudyOptions): RunSpec[] {
   return options.finalSeeds.flatMap((seed) => [
     ...chosen.map((variant) => finalTestSpec(variant, options, false, seed)),
     finalTestSpec(chosen[0], options, true, seed),

@@ -3,8 +3,12 @@
  * work. Each worker trains one run with its own TensorFlow threads and writes its own cache entry;
  * the parent shows one combined progress line. A worker that dies loses only its own run: the
  * others go on, and the next call resumes that run from its last checkpoint.
+ *
+ * An interrupt (SIGINT: Ctrl-C in a terminal, Kernel → Interrupt in Jupyter) stops the pool: no
+ * further run starts, the running workers stop (each keeps its last epoch's checkpoint), and the
+ * call rejects with TrainingInterrupted, so the process that called it (a notebook's kernel) lives on.
  */
-import { fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ProgressReporter, silentReporter } from './progress';
 import { describeRun, RunSpec } from './run-spec';
@@ -47,6 +51,14 @@ export class WorkerPoolError extends Error {
   }
 }
 
+/** The pool was interrupted: finished runs are cached, unfinished ones resume from their last checkpoint. */
+export class TrainingInterrupted extends Error {
+  constructor(readonly finished: number, readonly total: number) {
+    super(`training interrupted after ${finished} of ${total} run(s): the finished ones are cached, and running again resumes the others from their last checkpoint`);
+    this.name = 'TrainingInterrupted';
+  }
+}
+
 const WORKER_SCRIPT = join(__dirname, '..', 'cli', 'run-worker.js');
 
 /** "1 h 05 min", "4 min", "40 s". */
@@ -59,7 +71,7 @@ export function duration(seconds: number): string {
 type Outcome = { finished: true } | { failed: string; expected: boolean } | { crashed: string };
 
 /** Trains one spec in a new worker process; `onStatus` gets its progress lines. */
-function trainInWorker(spec: RunSpec, options: WorkerPoolOptions, onStatus: (status: string) => void): Promise<Outcome> {
+function trainInWorker(spec: RunSpec, options: WorkerPoolOptions, onStatus: (status: string) => void, running: Set<ChildProcess>): Promise<Outcome> {
   const reporter = options.reporter ?? silentReporter;
   const task: WorkerTask = { spec, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory };
   const child = fork(WORKER_SCRIPT, [JSON.stringify(task)], {
@@ -69,6 +81,8 @@ function trainInWorker(spec: RunSpec, options: WorkerPoolOptions, onStatus: (sta
     // Lets the worker free the data's staging arrays right after loading (see studyData).
     execArgv: [...process.execArgv, '--expose-gc'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stderr = '';
   let outcome: Outcome | null = null;
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
@@ -103,12 +117,20 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
     const eta = done > 0 ? ` · ETA ${duration((elapsed / done) * (specs.length - done))}` : '';
     reporter.update(`[${done}/${specs.length} runs${eta}] ${[...statuses.values()].join('  |  ')}`);
   };
+  const running = new Set<ChildProcess>();
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    queue.length = 0;
+    for (const child of running) child.kill('SIGTERM');
+  };
   const next = async (slot: number): Promise<void> => {
     const spec = failures.some((failure) => !failure.crashed) ? undefined : queue.shift();
     if (!spec) return;
-    const outcome = await trainInWorker(spec, options, (status) => { statuses.set(slot, status); showStatus(); });
+    const outcome = await trainInWorker(spec, options, (status) => { statuses.set(slot, status); showStatus(); }, running);
     statuses.delete(slot);
     if ('finished' in outcome) done += 1;
+    else if (interrupted) return;
     else {
       const failure: WorkerFailure = 'failed' in outcome ? { spec, reason: outcome.failed, crashed: !outcome.expected } : { spec, reason: outcome.crashed, crashed: true };
       failures.push(failure);
@@ -117,6 +139,15 @@ export async function runInWorkers(specs: RunSpec[], options: WorkerPoolOptions)
     showStatus();
     await next(slot);
   };
-  await Promise.all(Array.from({ length: workers }, (_, slot) => next(slot)));
+  process.on('SIGINT', interrupt);
+  try {
+    await Promise.all(Array.from({ length: workers }, (_, slot) => next(slot)));
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  if (interrupted) {
+    reporter.log(`interrupted: ${done} of ${specs.length} run(s) finished and cached; the others resume from their last checkpoint when asked again`);
+    throw new TrainingInterrupted(done, specs.length);
+  }
   if (failures.length > 0) throw new WorkerPoolError(failures);
 }

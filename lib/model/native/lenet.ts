@@ -22,7 +22,7 @@
  */
 import * as tf from '../../base/tensorflow';
 import { NUM_CLASSES } from '../../data/idx-files';
-import { LEAKY_RELU_ALPHA, Layer, networkWeightShapes, PlacedLayer, placedLayers, sizeOf, VariantName } from '../network';
+import { LEAKY_RELU_ALPHA, Layer, networkWeightShapes, PlacedLayer, placedLayers, sizeOf } from '../network';
 import { Handle, NativeOps } from './ops';
 
 /** Keras' Adam defaults. */
@@ -165,7 +165,7 @@ export class NativeLeNet {
    * @param weights initial values in tfjs' order (model.getWeights()); copied.
    * @param moments Adam's moments to continue from (same order), or none for a fresh start.
    */
-  constructor(variant: VariantName, weights: tf.Tensor[], moments?: { first: tf.Tensor[]; second: tf.Tensor[] }) {
+  constructor(variant: string, weights: tf.Tensor[], moments?: { first: tf.Tensor[]; second: tf.Tensor[] }) {
     this.layers = placedLayers(variant);
     this.weightShapes = networkWeightShapes(variant);
     this.weights = this.toVariables(weights);
