@@ -5,7 +5,7 @@
 import { VARIANT_TITLES } from '../model/network';
 import { learningRateAt } from '../model/train';
 import { testSetEvidence, TestSetEvidence } from '../study/evidence';
-import { STEP_DECAY } from '../study/protocol';
+import { decayWords } from '../study/protocol';
 import type { StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { errataRows } from './errata';
@@ -17,19 +17,22 @@ import { showMarkdown, showTable } from './tables';
 
 export const testSet = (options: StudyOptions): Promise<TestSetEvidence> => testSetEvidence(options);
 
+/** The decay the decayed retrainings were trained with. */
+const decayOf = (test: TestSetEvidence) => test.finals.decay[0].run.spec.protocol.decay!;
+
 export async function showSchedule(options: StudyOptions): Promise<void> {
-  const decayed = { ...options.protocol, decay: STEP_DECAY };
+  const decayed = { ...options.protocol, decay: options.decay };
   const epochs = Array.from({ length: options.protocol.epochs }, (_, epoch) => epoch);
   await showFigure(learningRateFigure([
     { name: 'constant', rates: epochs.map((epoch) => learningRateAt(options.protocol, epoch)) },
-    { name: `halved every ${STEP_DECAY.everyEpochs} epochs`, rates: epochs.map((epoch) => learningRateAt(decayed, epoch)) },
+    { name: decayWords(options.decay), rates: epochs.map((epoch) => learningRateAt(decayed, epoch)) },
   ]), { name: '09-learning-rate', height: 380 });
 }
 
 export function showPaired(test: TestSetEvidence): void {
   const best = test.finals.chosen[0];
   showTable(pairedTestRows(['decayed', 'constant'], test.finals.decay, test.finals.constant[best], test.decayAgainstConstant),
-    { caption: `${VARIANT_TITLES[best]}: learning rate halved every ${STEP_DECAY.everyEpochs} epochs against constant, on the same test images` });
+    { caption: `${VARIANT_TITLES[best]}: learning rate ${decayWords(decayOf(test))} against constant, on the same test images` });
 }
 
 export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {
@@ -37,7 +40,7 @@ export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {
   const dots = (runs: typeof test.finals.decay) => runs.map((run) => ({ category: `seed ${run.run.spec.seed}`, value: run.accuracy, low: run.interval.lower, high: run.interval.upper }));
   const original = (value: number | undefined) => (value === undefined ? [] : [{ category: 'original', value, low: value, high: value }]);
   await showFigure(dotPlotFigure([
-    { name: `halved every ${STEP_DECAY.everyEpochs} epochs`, dots: [...dots(test.finals.decay), ...original(ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : undefined)] },
+    { name: decayWords(decayOf(test)), dots: [...dots(test.finals.decay), ...original(ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : undefined)] },
     { name: 'constant', dots: [...dots(test.finals.constant[best]), ...original(ORIGINAL_TEST[best]?.accuracy)] },
   ], `${VARIANT_TITLES[best]}: test accuracy per seed, with 95 % Wilson intervals (the original: one run each)`, 'test accuracy'), { name: '09-test-accuracy', height: 440 });
 }
@@ -46,7 +49,7 @@ export async function showCurves(test: TestSetEvidence): Promise<void> {
   const best = test.finals.chosen[0];
   await showFigure(seedCurvesFigure([
     { name: 'constant', histories: test.finals.constant[best].map((run) => run.run.history) },
-    { name: `halved every ${STEP_DECAY.everyEpochs} epochs`, histories: test.finals.decay.map((run) => run.run.history) },
+    { name: decayWords(decayOf(test)), histories: test.finals.decay.map((run) => run.run.history) },
   ], `${VARIANT_TITLES[best]}: loss and accuracy per epoch`, 'test set'), { name: '09-decay-curves', width: 1000, height: 440 });
 }
 

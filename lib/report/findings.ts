@@ -10,7 +10,6 @@
  */
 import { VARIANTS, VariantName } from '../model/network';
 import type { CrossValidationEvidence, TestSetEvidence, VariantsEvidence } from '../study/evidence';
-import { STEP_DECAY } from '../study/protocol';
 import type { AgainstCommitted, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
 import { finalMetrics } from '../study/runs';
 import { holm, pairedProportionTest, pairedTTest, predictionTest, SeedSpread, seedSpread, twoProportionTest, twoSidedPValue } from '../study/statistics';
@@ -409,7 +408,7 @@ function seedTestsDetail(paired: PairedTestRuns, tests: ReturnType<typeof paired
 
 export function decayVerdict(test: TestSetEvidence, epochs: number): string {
   const paired = test.decayAgainstConstant;
-  if (epochs <= STEP_DECAY.everyEpochs) return `Not tested: in ${epochs} epochs the rate is never lowered`;
+  if (epochs <= test.finals.decay[0].run.spec.protocol.decay!.everyEpochs) return `Not tested: in ${epochs} epochs the rate is never lowered`;
   const tests = pairedOverSeeds(paired);
   const detail = seedTestsDetail(paired, tests);
   if (tests.overSeeds < SIGNIFICANCE) return `${paired.difference.mean > 0 ? 'Yes' : 'No, it is worse'} (${detail})`;
@@ -427,7 +426,7 @@ export function decayFindings(test: TestSetEvidence): string {
   const distance = (originalGain - paired.difference.mean) / Math.max(paired.difference.std, 1e-9);
   const against = predictionTest(originalGain, paired.differences);
   return bullets([
-    `**${decayVerdict(test, epochs)}:** with the learning rate multiplied by ${STEP_DECAY.factor} every ${STEP_DECAY.everyEpochs} epochs, ${title(best)} reaches ${testSpread(decayed)} on the test set against ${testSpread(constant)} at a constant rate; ` +
+    `**${decayVerdict(test, epochs)}:** with the learning rate multiplied by ${decayed[0].run.spec.protocol.decay!.factor} every ${decayed[0].run.spec.protocol.decay!.everyEpochs} epochs, ${title(best)} reaches ${testSpread(decayed)} on the test set against ${testSpread(constant)} at a constant rate; ` +
       `decayed − constant ${meanPlusMinus(100 * paired.difference.mean, 100 * paired.difference.std, 2)} points.`,
     `Test loss: ${meanPlusMinus(losses(decayed).mean, losses(decayed).std)} with the decay against ${meanPlusMinus(losses(constant).mean, losses(constant).std)} without, ${compare(losses(decayed).mean, losses(constant).mean, 'lower', 'higher')}. ` +
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,

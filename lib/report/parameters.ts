@@ -36,6 +36,10 @@ export interface NotebookParameters {
   batchSizes?: number[];
   /** Use only the first N training and N test images; null: all of them. */
   imageLimit?: number | null;
+  /** The decay retrainings' learning rate is multiplied by this factor … */
+  decayFactor?: number;
+  /** … every this many epochs. */
+  decayEveryEpochs?: number;
 }
 
 /** A parameter that cannot be used: the message names it, the value and what is allowed. */
@@ -52,6 +56,7 @@ const STUDY = studyOptions();
 export const STUDY_PARAMETERS: Required<Omit<NotebookParameters, 'variant'>> = {
   epochs: STUDY.protocol.epochs, batchSize: STUDY.protocol.batchSize, learningRate: STUDY.protocol.learningRate, folds: STUDY.k,
   seeds: STUDY.cvSeeds, finalSeeds: STUDY.finalSeeds, batchSizes: STUDY.batchSizes, imageLimit: STUDY.limit,
+  decayFactor: STUDY.decay.factor, decayEveryEpochs: STUDY.decay.everyEpochs,
 };
 
 const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
@@ -59,7 +64,7 @@ const isSeedList = (value: unknown) => Array.isArray(value) && value.length > 0 
 
 /** @throws ParameterError on the first value that is not valid */
 function checkParameters(parameters: NotebookParameters): void {
-  const { variant, epochs, batchSize, learningRate, folds, seeds, finalSeeds, batchSizes, imageLimit } = parameters;
+  const { variant, epochs, batchSize, learningRate, folds, seeds, finalSeeds, batchSizes, imageLimit, decayFactor, decayEveryEpochs } = parameters;
   if (variant !== undefined && !isNamedVariant(variant)) throw new ParameterError('variant', variant, `one of ${VARIANTS.join(', ')} (a design of your own: notebook 13)`);
   if (epochs !== undefined && !isInteger(epochs, 1)) throw new ParameterError('epochs', epochs, 'an integer ≥ 1');
   if (batchSize !== undefined && !isInteger(batchSize, 1)) throw new ParameterError('batchSize', batchSize, 'an integer ≥ 1');
@@ -69,6 +74,8 @@ function checkParameters(parameters: NotebookParameters): void {
   if (finalSeeds !== undefined && !isSeedList(finalSeeds)) throw new ParameterError('finalSeeds', finalSeeds, 'a non-empty list of distinct integers ≥ 0');
   if (batchSizes !== undefined && !(Array.isArray(batchSizes) && batchSizes.length > 0 && batchSizes.every((size) => isInteger(size, 1)))) throw new ParameterError('batchSizes', batchSizes, 'a non-empty list of integers ≥ 1');
   if (imageLimit !== undefined && !(imageLimit === null || isInteger(imageLimit, 10))) throw new ParameterError('imageLimit', imageLimit, 'null (all images) or an integer ≥ 10');
+  if (decayFactor !== undefined && !(typeof decayFactor === 'number' && decayFactor > 0 && decayFactor < 1)) throw new ParameterError('decayFactor', decayFactor, 'a number with 0 < factor < 1');
+  if (decayEveryEpochs !== undefined && !isInteger(decayEveryEpochs, 1)) throw new ParameterError('decayEveryEpochs', decayEveryEpochs, 'an integer ≥ 1');
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -96,6 +103,7 @@ export function optionsFromParameters(parameters: NotebookParameters, preset: St
     finalSeeds: value('finalSeeds', preset.finalSeeds)!,
     batchSizes: value('batchSizes', preset.batchSizes)!,
     limit: value('imageLimit', preset.limit) as number | null,
+    decay: { factor: value('decayFactor', preset.decay.factor)!, everyEpochs: value('decayEveryEpochs', preset.decay.everyEpochs)! },
   };
 }
 
@@ -111,6 +119,6 @@ export function committedOptions(options: StudyOptions, preset: StudyOptions = p
 
 /** Whether `options` ask for the committed study (the profile's preset), not a reader's values. */
 export function isCommittedStudy(options: StudyOptions, preset: StudyOptions = profileOptions()): boolean {
-  const identity = (o: StudyOptions) => JSON.stringify([o.protocol, o.k, o.seed, o.cvSeeds, o.finalSeeds, o.batchSizes, o.limit]);
+  const identity = (o: StudyOptions) => JSON.stringify([o.protocol, o.decay, o.k, o.seed, o.cvSeeds, o.finalSeeds, o.batchSizes, o.limit]);
   return identity(options) === identity(preset);
 }

@@ -12,7 +12,6 @@ import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence
 import { protocolTime } from '../study/results';
 import { finalMetrics, RunRecord } from '../study/runs';
 import { seedSpread } from '../study/statistics';
-import { STEP_DECAY } from '../study/protocol';
 import type { KFoldResult, Selection } from '../study/study';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION, OriginalMetrics } from './original-study';
 import { meanPlusMinus, Row } from './tables';
@@ -195,7 +194,7 @@ export function headlineRows(cv: CrossValidationEvidence, test: TestSetEvidence)
   });
   const best = test.finals.chosen[0];
   rows.push({
-    variant: `${VARIANT_TITLES[best]}, LR × ${STEP_DECAY.factor} every ${STEP_DECAY.everyEpochs} epochs`, [`test, ${test.finals.seeds.length} seeds`]: spread(test.finals.decay.map((run) => run.accuracy)),
+    variant: `${VARIANT_TITLES[best]}, LR × ${test.finals.decay[0].run.spec.protocol.decay!.factor} every ${test.finals.decay[0].run.spec.protocol.decay!.everyEpochs} epochs`, [`test, ${test.finals.seeds.length} seeds`]: spread(test.finals.decay.map((run) => run.accuracy)),
     'one run\'s 95 % interval': `± ${halfWidthPoints(test.finals.decay)} points`,
     'test, original': ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : null,
   });

@@ -43,7 +43,7 @@ export interface TestSetEvidence {
 const memo = new Map<string, Promise<unknown>>();
 /** Computes once per process and options (until it fails); every step of it reports to one progress output. */
 function once<T>(name: string, options: StudyOptions, compute: (options: StudyOptions) => Promise<T>): Promise<T> {
-  const id = JSON.stringify([name, options.protocol, options.k, options.seed, options.cvSeeds, options.finalSeeds, options.batchSizes, options.limit, options.runsDirectory]);
+  const id = JSON.stringify([name, options.protocol, options.decay, options.k, options.seed, options.cvSeeds, options.finalSeeds, options.batchSizes, options.limit, options.runsDirectory]);
   if (!memo.has(id)) {
     const reporter = reporterFor(options);
     const computed = compute({ ...options, progress: () => reporter });

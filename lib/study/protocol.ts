@@ -9,3 +9,7 @@ export const STUDY_PROTOCOL: TrainingProtocol = { epochs: 15, batchSize: 32, lea
 
 /** The original's choice 2: halve the learning rate every 5 epochs. */
 export const STEP_DECAY: LearningRateDecay = { factor: 0.5, everyEpochs: 5 };
+
+/** "halved every 5 epochs" (factor 0.5), "multiplied by 0.7 every 3 epochs" (any other). */
+export const decayWords = (decay: LearningRateDecay) =>
+  `${decay.factor === 0.5 ? 'halved' : `multiplied by ${decay.factor}`} every ${decay.everyEpochs} epoch${decay.everyEpochs === 1 ? '' : 's'}`;

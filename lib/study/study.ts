@@ -14,7 +14,7 @@ import { cachedRun, ensureRun, RunRecord } from './runs';
 import { runDataFor, RunSpec, variantFields } from './run-spec';
 import { specIdentity } from './run-key';
 import { MeanAndSpread, meanAndSpread, median } from './statistics';
-import { TrainingProtocol } from '../model/train';
+import { LearningRateDecay, TrainingProtocol } from '../model/train';
 import { STEP_DECAY, STUDY_PROTOCOL } from './protocol';
 import { DROPOUT_READINGS } from './dropout-question';
 
@@ -27,6 +27,8 @@ export interface StudyOptions {
   cvSeeds: number[];
   /** Seeds of the final retrainings (the two chosen variants and the LR-decay run), the study's seed first. */
   finalSeeds: number[];
+  /** The learning-rate step decay of the decay retrainings (the original's: halved every 5 epochs). */
+  decay: LearningRateDecay;
   /** Batch sizes of the batch-size study (cross-validation of BATCH_SIZE_VARIANTS at each). */
   batchSizes: number[];
   /** Use only the first `limit` training and test images (fast profile); null = all. */
@@ -50,7 +52,7 @@ export { DEFAULT_DATA_DIRECTORY };
  */
 export function studyOptions(overrides: Partial<StudyOptions> = {}): StudyOptions {
   return {
-    protocol: STUDY_PROTOCOL, k: 5, seed: 42, cvSeeds: [42, 43, 44], finalSeeds: [42, 43, 44, 45, 46], batchSizes: [32, 64, 128, 256],
+    protocol: STUDY_PROTOCOL, decay: STEP_DECAY, k: 5, seed: 42, cvSeeds: [42, 43, 44], finalSeeds: [42, 43, 44, 45, 46], batchSizes: [32, 64, 128, 256],
     limit: null, dataDirectory: DEFAULT_DATA_DIRECTORY, ...overrides,
   };
 }
@@ -226,7 +228,7 @@ export function selectBestTwo(results: KFoldResult[], maxGapAboveMedian = MAX_GA
 
 /** Retrains a variant on the whole training set and evaluates it on the test set. */
 export function finalTestSpec(variant: string, options: StudyOptions, decay = false, seed = options.seed): RunSpec {
-  const protocol = decay ? { ...options.protocol, decay: STEP_DECAY } : options.protocol;
+  const protocol = decay ? { ...options.protocol, decay: options.decay } : options.protocol;
   return { ...variantFields(variant), protocol, seed, split: { kind: 'full' }, limit: options.limit };
 }
 
