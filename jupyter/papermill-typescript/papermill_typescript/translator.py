@@ -132,12 +132,12 @@ _DECLARATION = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s+(?P<name>[A-Za
 _NUMBER = re.compile(r"^[+-]?(?:(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?|0[xX][\da-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|NaN|Infinity)$")
 
 
-def _split_comment(line):
-    """(code, comment) of one line: the comment starts at the first ``//`` outside a string literal."""
+def _outside_strings(text):
+    """Yields (index, character) of every character of ``text`` outside string literals ('', "", ``)."""
     quote = None
     i = 0
-    while i < len(line):
-        char = line[i]
+    while i < len(text):
+        char = text[i]
         if quote:
             if char == "\\":
                 i += 1
@@ -145,9 +145,16 @@ def _split_comment(line):
                 quote = None
         elif char in "'\"`":
             quote = char
-        elif line.startswith("//", i):
-            return line[:i].rstrip(), line[i + 2:].strip()
+        else:
+            yield i, char
         i += 1
+
+
+def _split_comment(line):
+    """(code, comment) of one line: the comment starts at the first ``//`` outside a string literal."""
+    for i, _ in _outside_strings(line):
+        if line.startswith("//", i):
+            return line[:i].rstrip(), line[i + 2:].strip()
     return line.rstrip(), ""
 
 
@@ -176,25 +183,14 @@ def _declarations(lines):
 def _top_level(text, separators):
     """Indices of the characters in ``separators`` outside brackets and string literals."""
     depth = 0
-    quote = None
-    i = 0
     found = []
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
-                quote = None
-        elif char in "'\"`":
-            quote = char
-        elif char in "([{<":
+    for i, char in _outside_strings(text):
+        if char in "([{<":
             depth += 1
         elif char in ")]}>" and not (char == ">" and i > 0 and text[i - 1] == "="):
             depth -= 1
         elif depth == 0 and char in separators:
             found.append(i)
-        i += 1
     return found
 
 
