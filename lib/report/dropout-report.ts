@@ -10,7 +10,7 @@ import { flattenReading } from '../study/dropout-question';
 import { designsEvidence, DesignsEvidence } from '../study/evidence';
 import { predictionTest, seedSpread, twoSidedTQuantile } from '../study/statistics';
 import type { StudyOptions } from '../study/study';
-import { showFigure } from './display';
+import { setFigureExports, showFigure } from './display';
 import { dotPlotFigure, trainingCurvesFigure } from './figures';
 import { dropoutReadingFindings } from './findings-dropout';
 import { ORIGINAL_VALIDATION } from './original-study';
@@ -20,8 +20,12 @@ import { meanPlusMinus, Row, showMarkdown, showTable } from './tables';
 /** Our Dropout, the study's reference for every reading. */
 export const REFERENCE = 'dropout';
 
-/** The variants of the readings: one per rate after Flatten (null: no layer there), plus any declared in the notebook. */
+/**
+ * The variants of the readings: one per rate after Flatten (null: no layer there), plus any declared
+ * in the notebook. Designs of the reader's own turn figure exports off (they are not the committed study).
+ */
 export function readings(flattenRates: (number | null)[], ownDesigns: string[] = []): string[] {
+  if (ownDesigns.length > 0) setFigureExports(false);
   return [...new Set([...flattenRates.map(flattenReading), ...ownDesigns])].filter((variant) => variant !== REFERENCE);
 }
 

@@ -15,6 +15,7 @@
 import { isNamedVariant, VARIANTS } from '../model/network';
 import { profileOptions } from '../study/profiles';
 import { studyOptions, StudyOptions } from '../study/study';
+import { FLATTEN_RATES } from '../study/dropout-question';
 
 /** The knobs a notebook may expose; each notebook's parameters cell names the ones its question depends on. */
 export interface NotebookParameters {
@@ -40,6 +41,8 @@ export interface NotebookParameters {
   decayFactor?: number;
   /** … every this many epochs. */
   decayEveryEpochs?: number;
+  /** Notebook 13: the dropout rates after Flatten to try (null: no layer there). */
+  flattenRates?: (number | null)[];
 }
 
 /** A parameter that cannot be used: the message names it, the value and what is allowed. */
@@ -56,7 +59,7 @@ const STUDY = studyOptions();
 export const STUDY_PARAMETERS: Required<Omit<NotebookParameters, 'variant'>> = {
   epochs: STUDY.protocol.epochs, batchSize: STUDY.protocol.batchSize, learningRate: STUDY.protocol.learningRate, folds: STUDY.k,
   seeds: STUDY.cvSeeds, finalSeeds: STUDY.finalSeeds, batchSizes: STUDY.batchSizes, imageLimit: STUDY.limit,
-  decayFactor: STUDY.decay.factor, decayEveryEpochs: STUDY.decay.everyEpochs,
+  decayFactor: STUDY.decay.factor, decayEveryEpochs: STUDY.decay.everyEpochs, flattenRates: [...FLATTEN_RATES],
 };
 
 const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
@@ -64,7 +67,7 @@ const isSeedList = (value: unknown) => Array.isArray(value) && value.length > 0 
 
 /** @throws ParameterError on the first value that is not valid */
 function checkParameters(parameters: NotebookParameters): void {
-  const { variant, epochs, batchSize, learningRate, folds, seeds, finalSeeds, batchSizes, imageLimit, decayFactor, decayEveryEpochs } = parameters;
+  const { variant, epochs, batchSize, learningRate, folds, seeds, finalSeeds, batchSizes, imageLimit, decayFactor, decayEveryEpochs, flattenRates } = parameters;
   if (variant !== undefined && !isNamedVariant(variant)) throw new ParameterError('variant', variant, `one of ${VARIANTS.join(', ')} (a design of your own: notebook 13)`);
   if (epochs !== undefined && !isInteger(epochs, 1)) throw new ParameterError('epochs', epochs, 'an integer ≥ 1');
   if (batchSize !== undefined && !isInteger(batchSize, 1)) throw new ParameterError('batchSize', batchSize, 'an integer ≥ 1');
@@ -76,6 +79,9 @@ function checkParameters(parameters: NotebookParameters): void {
   if (imageLimit !== undefined && !(imageLimit === null || isInteger(imageLimit, 10))) throw new ParameterError('imageLimit', imageLimit, 'null (all images) or an integer ≥ 10');
   if (decayFactor !== undefined && !(typeof decayFactor === 'number' && decayFactor > 0 && decayFactor < 1)) throw new ParameterError('decayFactor', decayFactor, 'a number with 0 < factor < 1');
   if (decayEveryEpochs !== undefined && !isInteger(decayEveryEpochs, 1)) throw new ParameterError('decayEveryEpochs', decayEveryEpochs, 'an integer ≥ 1');
+  if (flattenRates !== undefined && !(Array.isArray(flattenRates) && flattenRates.every((rate) => rate === null || (typeof rate === 'number' && rate > 0 && rate < 1)))) {
+    throw new ParameterError('flattenRates', flattenRates, 'a list of rates with 0 < rate < 1, or null for no layer');
+  }
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

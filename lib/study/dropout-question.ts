@@ -33,5 +33,8 @@ export function flattenReading(rate: number | null): string {
   return defineVariant(`dropout-flatten-${String(rate).replace('.', '')}`, design, `Dropout, ${rate} after Flatten`);
 }
 
-/** The readings the study trains and commits: 0.5 after Flatten, and no layer there. */
-export const DROPOUT_READINGS = [flattenReading(0.5), flattenReading(null)];
+/** The rates after Flatten the study tries: 0.5, and no layer there (null). */
+export const FLATTEN_RATES: readonly (number | null)[] = [0.5, null];
+
+/** The readings the study trains and commits. */
+export const DROPOUT_READINGS = FLATTEN_RATES.map(flattenReading);
