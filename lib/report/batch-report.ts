@@ -26,8 +26,8 @@ export async function showFigure(results: BatchSizeResult[]): Promise<void> {
     const dot = (category: string, summary: { mean: number; std: number }) => ({ category, value: summary.mean, low: summary.mean - summary.std, high: summary.mean + summary.std });
     const original = ORIGINAL_BEST_FOLD[variant];
     return [
-      { name: `${VARIANT_TITLES[variant]} · training`, dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalTrain.accuracy)) },
-      { name: `${VARIANT_TITLES[variant]} · validation`, dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalValidation.accuracy)) },
+      { name: `${VARIANT_TITLES[variant]} · training`, key: variant, symbol: 'square', dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalTrain.accuracy)) },
+      { name: `${VARIANT_TITLES[variant]} · validation`, key: variant, dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalValidation.accuracy)) },
       { name: `${VARIANT_TITLES[variant]} · the original (best-fold training, mean validation)`, symbol: 'diamond-open', colorOf: `${VARIANT_TITLES[variant]} · training`,
         dots: [{ category: 'original', value: original.train, low: original.train, high: original.train },
           { category: 'original', value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy }] },

@@ -102,7 +102,7 @@ export function pixelMaps(sets: Sets): PixelMaps {
 }
 
 export async function showPixelMaps(maps: PixelMaps): Promise<void> {
-  await showFigure(pixelMapsFigure([{ map: maps.mean, caption: 'mean pixel value' }, { map: maps.std, caption: 'standard deviation' }],
+  await showFigure(pixelMapsFigure([{ map: maps.mean, caption: 'mean pixel value', unit: 'pixel value (scaled to [0, 1])' }, { map: maps.std, caption: 'standard deviation', unit: 'pixel value (scaled to [0, 1])' }],
     'Per-pixel statistics over the training images'), { name: '02-pixel-mean-std', width: 900, height: 460 });
 }
 

@@ -24,8 +24,8 @@ export async function showSchedule(options: StudyOptions): Promise<void> {
   const decayed = { ...options.protocol, decay: options.decay };
   const epochs = Array.from({ length: options.protocol.epochs }, (_, epoch) => epoch);
   await showFigure(learningRateFigure([
-    { name: 'constant', rates: epochs.map((epoch) => learningRateAt(options.protocol, epoch)) },
-    { name: decayWords(options.decay), rates: epochs.map((epoch) => learningRateAt(decayed, epoch)) },
+    { name: 'constant', key: 'constant', rates: epochs.map((epoch) => learningRateAt(options.protocol, epoch)) },
+    { name: decayWords(options.decay), key: 'decayed', rates: epochs.map((epoch) => learningRateAt(decayed, epoch)) },
   ]), { name: '09-learning-rate', height: 380 });
 }
 
@@ -40,16 +40,16 @@ export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {
   const dots = (runs: typeof test.finals.decay) => runs.map((run) => ({ category: `seed ${run.run.spec.seed}`, value: run.accuracy, low: run.interval.lower, high: run.interval.upper }));
   const original = (value: number | undefined) => (value === undefined ? [] : [{ category: 'original', value, low: value, high: value }]);
   await showFigure(dotPlotFigure([
-    { name: decayWords(decayOf(test)), dots: [...dots(test.finals.decay), ...original(ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : undefined)] },
-    { name: 'constant', dots: [...dots(test.finals.constant[best]), ...original(ORIGINAL_TEST[best]?.accuracy)] },
+    { name: decayWords(decayOf(test)), key: 'decayed', dots: [...dots(test.finals.decay), ...original(ORIGINAL_DECAY.variant === best ? ORIGINAL_DECAY.metrics.accuracy : undefined)] },
+    { name: 'constant', key: 'constant', dots: [...dots(test.finals.constant[best]), ...original(ORIGINAL_TEST[best]?.accuracy)] },
   ], `${VARIANT_TITLES[best]}: test accuracy per seed, with 95 % Wilson intervals (the original: one run each)`, 'test accuracy'), { name: '09-test-accuracy', height: 440 });
 }
 
 export async function showCurves(test: TestSetEvidence): Promise<void> {
   const best = test.finals.chosen[0];
   await showFigure(seedCurvesFigure([
-    { name: 'constant', histories: test.finals.constant[best].map((run) => run.run.history) },
-    { name: decayWords(decayOf(test)), histories: test.finals.decay.map((run) => run.run.history) },
+    { name: 'constant', key: 'constant', histories: test.finals.constant[best].map((run) => run.run.history) },
+    { name: decayWords(decayOf(test)), key: 'decayed', histories: test.finals.decay.map((run) => run.run.history) },
   ], `${VARIANT_TITLES[best]}: loss and accuracy per epoch`, 'test set'), { name: '09-decay-curves', width: 1000, height: 440 });
 }
 

@@ -51,7 +51,7 @@ export async function showSeeds(evidence: DesignsEvidence): Promise<void> {
   const original = ORIGINAL_VALIDATION.dropout.accuracy;
   await showFigure(dotPlotFigure([
     ...shown(evidence).map((variant) => ({
-      name: variantTitle(variant),
+      name: variantTitle(variant), key: variant,
       dots: evidence.bySeed[variant].map((result) => ({ category: `seed ${result.seed}`, value: result.finalValidation.accuracy.mean,
         low: result.finalValidation.accuracy.mean - result.finalValidation.accuracy.std, high: result.finalValidation.accuracy.mean + result.finalValidation.accuracy.std })),
     })),
@@ -61,7 +61,7 @@ export async function showSeeds(evidence: DesignsEvidence): Promise<void> {
 
 export async function showCurves(evidence: DesignsEvidence): Promise<void> {
   const seed = evidence.bySeed[REFERENCE][0].seed;
-  await showFigure(trainingCurvesFigure(shown(evidence).map((variant) => ({ name: variantTitle(variant), history: evidence.bySeed[variant][0].averagedHistory })),
+  await showFigure(trainingCurvesFigure(shown(evidence).map((variant) => ({ name: variantTitle(variant), key: variant, history: evidence.bySeed[variant][0].averagedHistory })),
     `Dropout readings: learning curves, mean over folds (seed ${seed})`), { name: '13-dropout-readings-curves', width: 1000, height: 760 });
 }
 

@@ -10,9 +10,9 @@ import type { Border } from '../data/analysis';
 import { MetricName } from '../model/metrics';
 import type { EpochRecord } from '../model/train';
 import type { AveragedEpoch } from '../study/study';
+import { SERIES_COLORS, seriesColors } from './colors';
 import type { PlotlyFigure } from './figure-render';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
 const CURVE_METRICS: MetricName[] = ['loss', 'accuracy', 'precision', 'recall'];
 const METRIC_TITLES: Record<MetricName, string> = {
   loss: 'loss (cross-entropy)', accuracy: 'accuracy', precision: 'precision (Keras-style)', recall: 'recall (Keras-style)',
@@ -40,8 +40,8 @@ function title(text: string) {
 export function classBalanceFigure(classNames: readonly string[], trainCounts: number[], testCounts: number[]): PlotlyFigure {
   return {
     data: [
-      { type: 'bar', name: 'training set', x: [...classNames], y: trainCounts, marker: { color: COLORS[0] }, text: trainCounts.map(String), textposition: 'auto' },
-      { type: 'bar', name: 'test set', x: [...classNames], y: testCounts, marker: { color: COLORS[4] }, text: testCounts.map(String), textposition: 'auto' },
+      { type: 'bar', name: 'training set', x: [...classNames], y: trainCounts, marker: { color: SERIES_COLORS['training set'] }, text: trainCounts.map(String), textposition: 'auto' },
+      { type: 'bar', name: 'test set', x: [...classNames], y: testCounts, marker: { color: SERIES_COLORS['test set'] }, text: testCounts.map(String), textposition: 'auto' },
     ],
     layout: { title: title('Images per class'), barmode: 'group', yaxis: { title: { text: 'images' } }, legend: { orientation: 'h', y: -0.2 } },
   };
@@ -82,8 +82,8 @@ export async function galleryFigure(images: { pixels: number[][]; caption: strin
   };
 }
 
-/** Side-by-side heatmaps of maps; with `sharedScale`, one colour scale (and bar) for all of them. */
-export function pixelMapsFigure(maps: { map: number[][]; caption: string }[], heading: string, options: { sharedScale?: string } = {}): PlotlyFigure {
+/** Side-by-side heatmaps of maps, each colour bar titled with its map's unit; with `sharedScale` (the unit), one colour scale (and bar) for all of them. */
+export function pixelMapsFigure(maps: { map: number[][]; caption: string; unit?: string }[], heading: string, options: { sharedScale?: string } = {}): PlotlyFigure {
   const layout: Record<string, unknown> = { title: title(heading), annotations: [] };
   const values = maps.flatMap((entry) => entry.map.flat());
   const range = options.sharedScale ? { zmin: Math.min(...values), zmax: Math.max(...values) } : {};
@@ -96,17 +96,18 @@ export function pixelMapsFigure(maps: { map: number[][]; caption: string }[], he
     return {
       type: 'heatmap', z: entry.map, xaxis: cell.xaxis, yaxis: cell.yaxis, colorscale: 'Viridis', ...range,
       showscale: !shared || index === maps.length - 1,
-      colorbar: { x: shared ? 1.02 : cell.xDomain[1] + 0.01, len: 0.9, y: 0.45, thickness: 12, ...(shared ? { title: { text: options.sharedScale } } : {}) },
+      colorbar: { x: shared ? 1.02 : cell.xDomain[1] + 0.01, len: 0.9, y: 0.45, thickness: 12, title: { text: shared ? options.sharedScale : entry.unit ?? entry.caption, side: 'right' } },
     };
   });
   return { data, layout };
 }
 
 export function borderProfileFigure(profiles: Record<Border, number[]>, heading: string, yTitle: string): PlotlyFigure {
+  const colors = seriesColors((Object.keys(profiles) as Border[]).map((border) => ({ name: border })));
   return {
     data: (Object.keys(profiles) as Border[]).map((border, index) => ({
       type: 'scatter', mode: 'lines+markers', name: border, x: profiles[border].map((_, depth) => depth), y: profiles[border],
-      line: { color: COLORS[index] },
+      line: { color: colors[index] },
     })),
     layout: {
       title: title(heading), xaxis: { title: { text: 'pixels from the border (0 = outermost line)' }, dtick: 1 },
@@ -119,7 +120,13 @@ export function borderProfileFigure(profiles: Record<Border, number[]>, heading:
 export interface CurveSeries {
   name: string;
   history: AveragedEpoch[];
+  /** Its key in SERIES_COLORS (a variant or a condition); by default the variant its name is the title of. */
+  key?: string;
 }
+
+/** Legend names of the two kinds of curve: Keras' training figures are running means over the epoch's batches, validation is measured at its end. */
+export const TRAINING_CURVE = 'training (running mean over the epoch)';
+export const VALIDATION_CURVE = 'validation (at the epoch\'s end)';
 
 /** The layout of a grid of metric panels, each with its heading and y-axis title. */
 function metricPanels(metrics: MetricName[], columns: number, heading: string, legendY: number) {
@@ -143,8 +150,9 @@ function metricPanels(metrics: MetricName[], columns: number, heading: string, l
 export function trainingCurvesFigure(series: CurveSeries[], heading: string): PlotlyFigure {
   const data: object[] = [];
   const { layout, cells } = metricPanels(CURVE_METRICS, 2, heading, -0.12);
+  const colors = seriesColors(series);
   cells.forEach(({ metric, cell }, metricIndex) => series.forEach((entry, seriesIndex) => {
-    const color = COLORS[seriesIndex % COLORS.length];
+    const color = colors[seriesIndex];
     const epochs = entry.history.map((epoch) => epoch.epoch);
     const validation = entry.history.map((epoch) => epoch.validation[metric]);
     const upper = validation.map((summary) => summary.mean + summary.std);
@@ -152,9 +160,9 @@ export function trainingCurvesFigure(series: CurveSeries[], heading: string): Pl
     const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis, legendgroup: entry.name };
     data.push({ type: 'scatter', mode: 'lines', x: [...epochs, ...[...epochs].reverse()], y: [...upper, ...lower.reverse()],
       fill: 'toself', fillcolor: `${color}33`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, ...axes });
-    data.push({ type: 'scatter', mode: 'lines+markers', name: `${entry.name} · validation`, x: epochs, y: validation.map((s) => s.mean),
+    data.push({ type: 'scatter', mode: 'lines+markers', name: `${entry.name} · ${VALIDATION_CURVE}`, x: epochs, y: validation.map((s) => s.mean),
       line: { color }, marker: { size: 4 }, showlegend: metricIndex === 0, ...axes });
-    data.push({ type: 'scatter', mode: 'lines', name: `${entry.name} · training`, x: epochs, y: entry.history.map((epoch) => epoch.train[metric].mean),
+    data.push({ type: 'scatter', mode: 'lines', name: `${entry.name} · ${TRAINING_CURVE}`, x: epochs, y: entry.history.map((epoch) => epoch.train[metric].mean),
       line: { color, dash: 'dot' }, showlegend: metricIndex === 0, ...axes });
   }));
   return { data, layout };
@@ -164,19 +172,20 @@ export function trainingCurvesFigure(series: CurveSeries[], heading: string): Pl
  * Per-run curves of full retrainings (loss and accuracy per epoch on the test set, and training),
  * one thin line per seed and a thick line for their mean, a colour per group.
  */
-export function seedCurvesFigure(groups: { name: string; histories: EpochRecord[][] }[], heading: string, watched: string): PlotlyFigure {
+export function seedCurvesFigure(groups: { name: string; histories: EpochRecord[][]; key?: string }[], heading: string, watched: string): PlotlyFigure {
   const data: object[] = [];
   const { layout, cells } = metricPanels(['loss', 'accuracy'], 2, heading, -0.3);
+  const colors = seriesColors(groups);
   cells.forEach(({ metric, cell }, metricIndex) => groups.forEach((group, groupIndex) => {
-    const color = COLORS[groupIndex % COLORS.length];
+    const color = colors[groupIndex];
     const epochs = group.histories[0].map((epoch) => epoch.epoch);
     const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis, legendgroup: group.name };
     group.histories.forEach((history) => data.push({ type: 'scatter', mode: 'lines', x: epochs, y: history.map((epoch) => epoch.validation![metric]),
       line: { color, width: 1 }, opacity: 0.35, hoverinfo: 'skip', showlegend: false, ...axes }));
     const mean = (values: (epoch: EpochRecord) => number) => epochs.map((_, index) => group.histories.reduce((sum, history) => sum + values(history[index]), 0) / group.histories.length);
-    data.push({ type: 'scatter', mode: 'lines+markers', name: `${group.name} · ${watched} (mean of ${group.histories.length} seeds)`,
+    data.push({ type: 'scatter', mode: 'lines+markers', name: `${group.name} · ${watched}, at the epoch's end (mean of ${group.histories.length} seeds)`,
       x: epochs, y: mean((epoch) => epoch.validation![metric]), line: { color, width: 3 }, marker: { size: 4 }, showlegend: metricIndex === 0, ...axes });
-    data.push({ type: 'scatter', mode: 'lines', name: `${group.name} · training (mean)`, x: epochs, y: mean((epoch) => epoch.train[metric]),
+    data.push({ type: 'scatter', mode: 'lines', name: `${group.name} · ${TRAINING_CURVE}, mean of seeds`, x: epochs, y: mean((epoch) => epoch.train[metric]),
       line: { color, dash: 'dot' }, showlegend: metricIndex === 0, ...axes });
   }));
   return { data, layout };
@@ -194,11 +203,12 @@ export interface Dot {
  * Dots with intervals, a colour per series, categories on the y axis: accuracies compared without
  * bars on a cut axis. A series may be the original's values (dots without intervals).
  */
-export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: string; colorOf?: string }[], heading: string, axisTitle: string): PlotlyFigure {
+export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: string; colorOf?: string; key?: string }[], heading: string, axisTitle: string): PlotlyFigure {
   const categories = [...new Set(series.flatMap((entry) => entry.dots.map((dot) => dot.category)))];
   // A series drawn for another (the original's values beside ours) takes that series' colour.
-  const own = series.filter((entry) => !entry.colorOf).map((entry) => entry.name);
-  const color = (entry: { name: string; colorOf?: string }) => COLORS[Math.max(0, own.indexOf(entry.colorOf ?? entry.name)) % COLORS.length];
+  const own = series.filter((entry) => !entry.colorOf);
+  const ownColors = seriesColors(own);
+  const color = (entry: { name: string; colorOf?: string }) => ownColors[Math.max(0, own.findIndex((other) => other.name === (entry.colorOf ?? entry.name)))];
   // The axis spans the intervals (a horizontal scatter would otherwise start at 0, like a bar chart).
   const low = Math.min(...series.flatMap((entry) => entry.dots.map((dot) => dot.low)));
   const high = Math.max(...series.flatMap((entry) => entry.dots.map((dot) => dot.high)));
@@ -219,25 +229,41 @@ export function dotPlotFigure(series: { name: string; dots: Dot[]; symbol?: stri
   };
 }
 
-export function learningRateFigure(series: { name: string; rates: number[] }[]): PlotlyFigure {
+export function learningRateFigure(series: { name: string; rates: number[]; key?: string }[]): PlotlyFigure {
+  const colors = seriesColors(series);
   return {
     data: series.map((entry, index) => ({
-      type: 'scatter', mode: 'lines+markers', line: { shape: 'hv', color: COLORS[index] }, name: entry.name,
+      type: 'scatter', mode: 'lines+markers', line: { shape: 'hv', color: colors[index] }, name: entry.name,
       x: entry.rates.map((_, epoch) => epoch + 1), y: entry.rates,
     })),
     layout: { title: title('Learning rate per epoch'), xaxis: { title: { text: 'epoch' }, dtick: 1 }, yaxis: { title: { text: 'learning rate' }, exponentformat: 'e' }, legend: { orientation: 'h', y: -0.25 } },
   };
 }
 
-/** Confusion matrix heatmap: rows actual, columns predicted; counts or row-normalised shares. */
+/** The colour bar's title of a confusion matrix: its unit, and that it scales the off-diagonal cells only. */
+const confusionUnit = (normalise: boolean) => `${normalise ? 'share of the actual class\'s images' : 'images'}<br>(off-diagonal cells)`;
+
+/**
+ * Confusion matrix heatmaps: rows actual, columns predicted; counts or row-normalised shares. The
+ * diagonal would saturate any scale, so it is drawn apart, in a neutral grey with its numbers, and
+ * the colour scale spans the off-diagonal cells only: the confusions are what it shows.
+ */
 export function confusionFigure(matrix: number[][], classNames: readonly string[], heading: string, normalise: boolean): PlotlyFigure {
   const z = normalise ? matrix.map((row) => { const total = row.reduce((a, b) => a + b, 0); return row.map((v) => v / total); }) : matrix;
-  const text = z.map((row) => row.map((value) => (normalise ? value.toFixed(2) : String(value))));
+  const format = (value: number) => (normalise ? value.toFixed(2) : String(value));
+  const part = (diagonal: boolean) => z.map((row, i) => row.map((value, j) => ((i === j) === diagonal ? value : null)));
+  const text = (diagonal: boolean) => z.map((row, i) => row.map((value, j) => ((i === j) === diagonal ? format(value) : '')));
+  const axes = { x: [...classNames], y: [...classNames], texttemplate: '%{text}', hoverongaps: false, xgap: 1, ygap: 1 };
   return {
-    data: [{ type: 'heatmap', z, x: [...classNames], y: [...classNames], text, texttemplate: '%{text}', colorscale: [[0, '#f7fbff'], [0.5, '#6baed6'], [1, '#08306b']], showscale: true, hoverongaps: false }],
+    data: [
+      { type: 'heatmap', name: 'correct (diagonal)', z: part(true), text: text(true), ...axes, colorscale: [[0, '#d9d9d9'], [1, '#d9d9d9']], showscale: false,
+        hovertemplate: 'actual %{y}, predicted %{x}: %{text} (correct)<extra></extra>' },
+      { type: 'heatmap', name: 'confusions', z: part(false), text: text(false), ...axes, colorscale: [[0, '#f7fbff'], [0.5, '#6baed6'], [1, '#08306b']], showscale: true,
+        zmin: 0, colorbar: { title: { text: confusionUnit(normalise), side: 'right' } }, hovertemplate: 'actual %{y}, predicted %{x}: %{text}<extra></extra>' },
+    ],
     layout: {
       title: title(heading), xaxis: { title: { text: 'predicted' }, side: 'bottom', tickangle: -35 },
-      yaxis: { title: { text: 'actual' }, autorange: 'reversed' }, margin: { l: 110, b: 110 },
+      yaxis: { title: { text: 'actual' }, autorange: 'reversed' }, margin: { l: 110, b: 110 }, plot_bgcolor: '#ffffff',
     },
   };
 }

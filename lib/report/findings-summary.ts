@@ -7,9 +7,10 @@ import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence
 import type { BatchSizeResult } from '../study/robustness';
 import { closestBatchSizes } from './findings-batch';
 import { decayVerdict, halfWidth, originalAgainstSeeds, pairName, samePair, SIGNIFICANCE, testRankingVerdict, testSpread } from './findings';
-import { ORIGINAL_SELECTION } from './original-study';
+import { selectionCaveat } from './findings-selection';
+import { ORIGINAL_SELECTION, ORIGINAL_VALIDATION } from './original-study';
 import { distanceToOriginal, pEquals, points } from './rows';
-import { bullets, count, list, size, title } from './wording';
+import { bullets, count, degreesOfFreedom, f4, list, ordinal, size, title } from './wording';
 
 function bestVariantSentence(cv: CrossValidationEvidence): string {
   const first = cv.selectionsBySeed.map(({ selection }) => selection.ranking[0].variant);
@@ -27,11 +28,26 @@ function bestVariantSentence(cv: CrossValidationEvidence): string {
 function reproductionSentence(cv: CrossValidationEvidence): string {
   const against = VARIANTS.map((variant) => ({ variant, ...originalAgainstSeeds(cv, variant) }));
   const within = against.filter((entry) => entry.within);
-  const differences = against.map((entry) => entry.spread.mean - entry.original);
-  const outside = against.filter((entry) => !entry.within);
-  return `**The reproduction:** the original's 5-fold mean validation accuracy is consistent with our seeds' 5-fold means (prediction-interval t-test, p ≥ ${SIGNIFICANCE}) for ${count(within.length, VARIANTS.length, 'variants')}` +
-    `${outside.length > 0 ? `; not for ${list(outside.map((entry) => `${title(entry.variant)} (${pEquals(entry.pValue)})`))}` : ''}. Ours − original from ${points(Math.min(...differences))} to ${points(Math.max(...differences))}; ` +
-    `with ${cv.selectionsBySeed.length} seeds the test detects only large departures (notebooks 03–07).`;
+  const rejected = against.filter((entry) => !entry.within);
+  const outside = against.filter((entry) => !entry.inside);
+  const seeds = cv.selectionsBySeed.length;
+  return `**The reproduction:** the original's 5-fold mean validation accuracy is not rejected by the prediction-interval t-test against our seeds' 5-fold means for ${count(within.length, VARIANTS.length, 'variants')}` +
+    `${rejected.length > 0 ? `, rejected for ${list(rejected.map((entry) => `${title(entry.variant)} (${pEquals(entry.pValue)})`))}` : ''}; with ${seeds} seeds (${degreesOfFreedom(seeds - 1)}) the test detects only large departures, so a non-rejection is no evidence of agreement. ` +
+    `Original − our mean, with the 95 % prediction interval of one more seed's mean: ${list(against.map((entry) => `${title(entry.variant)} ${points(entry.difference)} (±${size(entry.margin)})`))}. ` +
+    `The original lies outside our seeds' range for ${count(outside.length, VARIANTS.length, 'variants')}${outside.length > 0 ? ` (${list(outside.map((entry) => title(entry.variant)))})` : ''} (notebooks 03–07).`;
+}
+
+/** The original ranked MaxPooling first; in how many of our seeds does it rank first, and where does it rank? */
+function maxPoolingSentence(cv: CrossValidationEvidence): string {
+  const originalFirst = [...VARIANTS].sort((a, b) => ORIGINAL_VALIDATION[b].accuracy - ORIGINAL_VALIDATION[a].accuracy)[0];
+  const ranks = cv.selectionsBySeed.map(({ seed, selection }) => {
+    const rank = selection.ranking.findIndex((entry) => entry.variant === originalFirst) + 1;
+    return { seed, rank, ahead: selection.ranking.slice(0, rank - 1).map((entry) => entry.variant) };
+  });
+  const first = ranks.filter((entry) => entry.rank === 1).length;
+  const verdict = first === ranks.length ? 'first in every seed, as in the original' : first === 0 ? 'not first in any of our seeds: the original\'s ranking reversed' : `first in ${count(first, ranks.length, 'seeds')}`;
+  return `**The original's most accurate variant, ${title(originalFirst)} — ${verdict}:** the original ranked ${title(originalFirst)} first by mean validation accuracy (${f4(ORIGINAL_VALIDATION[originalFirst].accuracy)}); ` +
+    `in our seeds it ranks ${ranks.map((entry) => `${ordinal(entry.rank)} in seed ${entry.seed}${entry.rank > 1 ? ` (behind ${list(entry.ahead.map(title))})` : ''}`).join(', ')} (notebooks 05, 11).`;
 }
 
 function pairSentence(cv: CrossValidationEvidence): string {
@@ -39,7 +55,7 @@ function pairSentence(cv: CrossValidationEvidence): string {
   const samePairs = cv.selectionsBySeed.filter(({ selection }) => samePair(selection.chosen, cv.selection.chosen)).length;
   const firstChosen = cv.selectionsBySeed.filter(({ selection }) => selection.chosen[0] === first).length;
   return `**The chosen pair**, ${title(first)} and ${title(second)}, ${samePair(cv.selection.chosen, ORIGINAL_SELECTION) ? 'is the original\'s' : `differs from the original's ${pairName(ORIGINAL_SELECTION)}`}; ` +
-    `the rule chooses it in ${count(samePairs, cv.selectionsBySeed.length, 'cross-validation seeds')}, with ${title(first)} first in ${firstChosen} (notebooks 08, 11).`;
+    `the rule chooses it in ${count(samePairs, cv.selectionsBySeed.length, 'cross-validation seeds')}, with ${title(first)} first in ${firstChosen}. ${selectionCaveat(cv)} (Notebooks 08, 11.)`;
 }
 
 function differencesSentence(cv: CrossValidationEvidence): string {
@@ -73,6 +89,6 @@ function batchSentence(cv: CrossValidationEvidence, batch: BatchSizeResult[], st
 
 export function summaryFindings(cv: CrossValidationEvidence, test: TestSetEvidence, batch: BatchSizeResult[], studyBatch: number): string {
   return bullets([
-    bestVariantSentence(cv), reproductionSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test), decaySentence(test), batchSentence(cv, batch, studyBatch),
+    bestVariantSentence(cv), reproductionSentence(cv), maxPoolingSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test), decaySentence(test), batchSentence(cv, batch, studyBatch),
   ]);
 }

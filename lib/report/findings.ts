@@ -12,13 +12,14 @@ import { VARIANTS, VariantName } from '../model/network';
 import type { CrossValidationEvidence, TestSetEvidence, VariantsEvidence } from '../study/evidence';
 import type { AgainstCommitted, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
 import { finalMetrics } from '../study/runs';
-import { holm, pairedProportionTest, pairedTTest, predictionTest, SeedSpread, seedSpread, twoProportionTest, twoSidedPValue } from '../study/statistics';
+import { holm, pairedProportionTest, pairedTTest, predictionTest, seedSpread, twoProportionTest, twoSidedPValue, twoSidedTQuantile } from '../study/statistics';
 import { testTrainRatio } from '../study/robustness';
 import type { AveragedEpoch, KFoldResult } from '../study/study';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_DECAY, ORIGINAL_SELECTION, ORIGINAL_TEST, ORIGINAL_TEST_IMAGES, ORIGINAL_VALIDATION } from './original-study';
+import { accuracyTopTwo, selectionCaveat } from './findings-selection';
 import { pEquals, points } from './rows';
 import { meanPlusMinus } from './tables';
-import { aboveOrBelow, bullets, compare, count, f4, list, ordinal, size, title } from './wording';
+import { aboveOrBelow, bullets, compare, count, degreesOfFreedom, f4, list, ordinal, size, title } from './wording';
 
 /** The 5 % level every test here is read at. */
 export const SIGNIFICANCE = 0.05;
@@ -55,18 +56,35 @@ export function repeatedAccuracy(evidence: CrossValidationEvidence, variant: Var
 
 /**
  * The original's 5-fold mean validation accuracy against ours, like for like: our 5-fold means, one
- * per cross-validation seed (not the spread of single folds, which is wider). `within`: consistent
- * with them by the prediction-interval t-test (p ≥ 5 %); with three seeds it detects only large departures.
+ * per cross-validation seed (not the spread of single folds, which is wider). `within`: not rejected
+ * by the prediction-interval t-test (p ≥ 5 %), which with three seeds detects only large departures;
+ * `margin`: the half-width of the 95 % prediction interval, t(0.975, n − 1) · s · √(1 + 1/n), so the
+ * test rejects exactly when |original − mean| > margin; `inside`: within our seeds' range.
  */
-export function originalAgainstSeeds(evidence: CrossValidationEvidence, variant: VariantName): { means: number[]; spread: SeedSpread; original: number; distance: number; pValue: number; within: boolean } {
+export function originalAgainstSeeds(evidence: CrossValidationEvidence, variant: VariantName) {
   const means = evidence.bySeed[variant].map((result) => result.finalValidation.accuracy.mean);
   const spread = seedSpread(means);
   const original = ORIGINAL_VALIDATION[variant].accuracy;
   const { pValue } = predictionTest(original, means);
-  return { means, spread, original, distance: (original - spread.mean) / Math.max(spread.std, 1e-9), pValue, within: pValue >= SIGNIFICANCE };
+  const margin = twoSidedTQuantile(SIGNIFICANCE, means.length - 1) * spread.std * Math.sqrt(1 + 1 / means.length);
+  return {
+    means, spread, original, difference: original - spread.mean, margin, inside: original >= spread.min && original <= spread.max,
+    distance: (original - spread.mean) / Math.max(spread.std, 1e-9), pValue, within: pValue >= SIGNIFICANCE,
+  };
 }
 
-const reproduces = (evidence: CrossValidationEvidence, variant: VariantName) => originalAgainstSeeds(evidence, variant).within;
+/** "not rejected by the prediction-interval t-test (with 3 seeds it detects only large departures; 2 degrees of freedom, p = 0.21)". */
+export function predictionVerdict(pValue: number, seeds: number): string {
+  return pValue >= SIGNIFICANCE
+    ? `not rejected by the prediction-interval t-test (with ${seeds} seeds it detects only large departures; ${degreesOfFreedom(seeds - 1)}, ${pEquals(pValue)})`
+    : `rejected by the prediction-interval t-test (${degreesOfFreedom(seeds - 1)}, ${pEquals(pValue)})`;
+}
+
+/** "original − our mean +1.20 points, 95 % prediction interval ±2.10 points (t(0.975, 2) = 4.30)". */
+export function differenceWithInterval(difference: number, margin: number, seeds: number): string {
+  return `original − our mean ${points(difference)}, 95 % prediction interval of one more seed's value ±${size(margin)} ` +
+    `(mean ± t(0.975, ${seeds - 1}) · s · √(1 + 1/${seeds}), t = ${twoSidedTQuantile(SIGNIFICANCE, seeds - 1).toFixed(2)})`;
+}
 
 function accuracyAgainstOriginal(result: KFoldResult, evidence: CrossValidationEvidence): string {
   const ours = result.finalValidation.accuracy;
@@ -75,8 +93,8 @@ function accuracyAgainstOriginal(result: KFoldResult, evidence: CrossValidationE
   return `${title(result.variant)} reaches a validation accuracy of **${meanPlusMinus(ours.mean, ours.std)}** over the ${result.k} folds of seed ${result.seed} ` +
     `(${aboveOrBelow(ours.mean - against.original)} the original's ${f4(against.original)}), and ${repeatedAccuracy(evidence, result.variant)}. ` +
     `Its ${result.k}-fold means over the ${seeds} seeds are ${list(against.means.map(f4))} (${meanPlusMinus(against.spread.mean, against.spread.std)}); the original's ${result.k}-fold mean lies ` +
-    `${Math.abs(against.distance).toFixed(1)} of their standard deviations ${against.distance >= 0 ? 'above' : 'below'} their mean and ${against.original >= against.spread.min && against.original <= against.spread.max ? 'inside' : 'outside'} their range: ` +
-    `${against.within ? 'consistent with ours' : 'not consistent with ours'} by the prediction-interval t-test (${seeds - 1} degrees of freedom, ${pEquals(against.pValue)}${against.within ? `; with ${seeds} seeds it detects only large departures` : ''}).`;
+    `${Math.abs(against.distance).toFixed(1)} of their standard deviations ${against.distance >= 0 ? 'above' : 'below'} their mean and ${against.inside ? 'inside' : 'outside'} their range ` +
+    `(${differenceWithInterval(against.difference, against.margin, seeds)}): ${predictionVerdict(against.pValue, seeds)}.`;
 }
 
 /** The epoch (1-based) where the fold-averaged validation loss is lowest, and how much it rises by the last epoch. */
@@ -122,7 +140,7 @@ export function baselineFindings(evidence: CrossValidationEvidence): string {
   const theirs = thresholdPattern(ORIGINAL_VALIDATION.baseline);
   const accuracyAtMinimum = history[minimum.epoch - 1].validation.accuracy.mean;
   return bullets([
-    `**${reproduces(evidence, 'baseline') ? 'As the original' : 'Not as the original'}:** ${accuracyAgainstOriginal(result, evidence)}`,
+    `**Against the original:** ${accuracyAgainstOriginal(result, evidence)}`,
     gapSentence(result, evidence),
     minimum.last
       ? `Its fold-averaged validation loss ${lossCourse(history)}: ${history.length} epochs do not reach the point where it overfits.`
@@ -320,12 +338,12 @@ function gapClauseSentence(cv: CrossValidationEvidence, sweep: Sweep): string {
   const limits = sweep.map((entry) => entry.threshold);
   const keeping = sweep.filter((entry) => samePair(entry.ours.chosen, selection.chosen)).map((entry) => entry.threshold);
   if (samePair(plainTopTwo, selection.chosen)) {
-    return `On our numbers the gap clause is not binding: the two most accurate variants are the chosen two, and the rule chooses them at the limits ${limitRuns(keeping, limits)} of the sweep.`;
+    return `On the reproduction's numbers (seed ${cv.reproduction.baseline.seed}) the gap clause does not change the choice: the two most accurate variants are the chosen two, and the rule chooses them at the limits ${limitRuns(keeping, limits)} of the sweep. ${selectionCaveat(cv)}`;
   }
   const excluded = selection.ranking.filter((entry) => entry.excluded);
   return `On our numbers the gap clause decides: the two most accurate are ${pairName(plainTopTwo)}, and the rule passes over ${list(excluded.map((entry) =>
     `${title(entry.variant)} (its gap ${points(entry.gap - selection.medianGap)} above the median${entry.gap <= 0 ? ', although its training accuracy ends below its validation accuracy' : ''})`))}; ` +
-    `it keeps the chosen pair at the limits ${limitRuns(keeping, limits)} of the sweep.`;
+    `it keeps the chosen pair at the limits ${limitRuns(keeping, limits)} of the sweep. ${selectionCaveat(cv)}`;
 }
 
 function originalRuleSentence(cv: CrossValidationEvidence, sweep: Sweep): string {
@@ -363,8 +381,11 @@ function originalTestSentence(test: TestSetEvidence): string {
   const against = predictionTest(relu - leaky, ours);
   const discordant = test.finalists.mcnemar.reduce((sum, entry) => sum + entry.n, 0) / test.finalists.mcnemar.length;
   const paired = pairedProportionTest(relu - leaky, ORIGINAL_TEST_IMAGES, discordant);
-  return `**The original's test-set gap, ${points(relu - leaky)}** (ReLU − LeakyReLU, one run each), is ${against.pValue >= SIGNIFICANCE ? 'consistent with' : 'not consistent with'} our paired differences ` +
-    `(${meanPlusMinus(100 * test.finalists.difference.mean, 100 * test.finalists.difference.std, 2)} points over ${ours.length} seeds; prediction-interval t-test ${pEquals(against.pValue)}). ` +
+  const spread = seedSpread(ours);
+  const margin = twoSidedTQuantile(SIGNIFICANCE, ours.length - 1) * spread.std * Math.sqrt(1 + 1 / ours.length);
+  return `**The original's test-set gap, ${points(relu - leaky)}** (ReLU − LeakyReLU, one run each), against our paired differences ` +
+    `(${meanPlusMinus(100 * test.finalists.difference.mean, 100 * test.finalists.difference.std, 2)} points over ${ours.length} seeds, range ${points(spread.min)} to ${points(spread.max)}; the original's ${relu - leaky >= spread.min && relu - leaky <= spread.max ? 'inside' : 'outside'} it): ` +
+    `${differenceWithInterval(relu - leaky - spread.mean, margin, ours.length)}; ${predictionVerdict(against.pValue, ours.length)}. ` +
     `Whether its two trained models differ is a separate question: treating them as independent samples (two-proportion z-test on ${ORIGINAL_TEST_IMAGES.toLocaleString('en-US')} images each) gives ${pEquals(unpaired.pValue)}, ` +
     `which overstates p when, as for our models, the two are right on mostly the same images; with as many images right for only one of the two as our finalists have (${Math.round(discordant)} on average), McNemar's test would give ${pEquals(paired.pValue)} (normal approximation). ` +
     `One of our runs has a 95 % Wilson interval of ±${halfWidth(test.finals.constant[test.finals.chosen[0]]).toFixed(2)} points.`;
@@ -377,7 +398,7 @@ export function selectionFindings(cv: CrossValidationEvidence, test: TestSetEvid
   const sameInSeeds = cv.selectionsBySeed.filter(({ selection: bySeed }) => samePair(bySeed.chosen, selection.chosen)).length;
   return bullets([
     `**Chosen: ${title(first)} and ${title(second)}** (${samePair(plainTopTwo, selection.chosen) ? 'the two highest mean validation accuracies' : 'the most accurate two that the gap clause keeps'} on the reproduction's folds), ` +
-      `${samePair(selection.chosen, ORIGINAL_SELECTION) ? 'the pair the original chose' : `where the original chose ${pairName(ORIGINAL_SELECTION)}`}; the same pair is chosen in ${count(sameInSeeds, cv.selectionsBySeed.length, 'cross-validation seeds')}.`,
+      `${samePair(selection.chosen, ORIGINAL_SELECTION) ? 'the pair the original chose' : `where the original chose ${pairName(ORIGINAL_SELECTION)}`}; the rule chooses the same pair in ${count(sameInSeeds, cv.selectionsBySeed.length, 'cross-validation seeds')}, the two most accurate are that pair in ${count(cv.selectionsBySeed.filter(({ selection: bySeed }) => samePair(accuracyTopTwo(bySeed), selection.chosen)).length, cv.selectionsBySeed.length, 'seeds')} (below: what the gap clause decides).`,
     gapClauseSentence(cv, sweep),
     originalRuleSentence(cv, sweep),
     testRankingSentence(test),
@@ -430,8 +451,9 @@ export function decayFindings(test: TestSetEvidence): string {
       `decayed − constant ${meanPlusMinus(100 * paired.difference.mean, 100 * paired.difference.std, 2)} points.`,
     `Test loss: ${meanPlusMinus(losses(decayed).mean, losses(decayed).std)} with the decay against ${meanPlusMinus(losses(constant).mean, losses(constant).std)} without, ${compare(losses(decayed).mean, losses(constant).mean, 'lower', 'higher')}. ` +
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,
-    `**${against.pValue >= SIGNIFICANCE ? 'The original\'s gain is consistent with ours' : 'Our runs do not reproduce the size of the original\'s gain'}:** its gain of ${points(originalGain)}, from one pair of runs, lies ${Math.abs(distance).toFixed(1)} standard deviations of our paired gains ${distance >= 0 ? 'above' : 'below'} their mean ` +
-      `(${points(paired.difference.mean)}, standard deviation ${size(paired.difference.std)} over ${paired.seeds.length} seeds; prediction-interval t-test ${pEquals(against.pValue)}).`,
+    `**${against.pValue >= SIGNIFICANCE ? 'The original\'s gain is not rejected by the prediction-interval t-test' : 'Our runs do not reproduce the size of the original\'s gain'}:** its gain of ${points(originalGain)}, from one pair of runs, lies ${Math.abs(distance).toFixed(1)} standard deviations of our paired gains ${distance >= 0 ? 'above' : 'below'} their mean ` +
+      `(${points(paired.difference.mean)}, standard deviation ${size(paired.difference.std)} over ${paired.seeds.length} seeds) and ${originalGain >= Math.min(...paired.differences) && originalGain <= Math.max(...paired.differences) ? 'inside' : 'outside'} their range: ` +
+      `${differenceWithInterval(originalGain - paired.difference.mean, twoSidedTQuantile(SIGNIFICANCE, paired.seeds.length - 1) * paired.difference.std * Math.sqrt(1 + 1 / paired.seeds.length), paired.seeds.length)}; ${predictionVerdict(against.pValue, paired.seeds.length)}.`,
   ]);
 }
 
@@ -458,7 +480,7 @@ export function seedFindings(cv: CrossValidationEvidence): string {
   const name = (entry: FoldComparison) => `${title(entry.variant)} − ${title(entry.reference)} (${points(entry.test.meanDifference)}, Holm ${pEquals(entry.holmPValue)}, same sign in ${signHolds(entry)} of ${entry.seeds.length} seeds)`;
   return bullets([
     `**The ranking** of seed ${reference.seed} (${rankingOf(reference)}) recurs in ${count(sameRanking, others.length, 'other seeds')}; ${list([...new Set(first)].map((variant) => `${title(variant)} ranks first in ${first.filter((entry) => entry === variant).length}`))} of ${first.length}.`,
-    `**The chosen pair** of seed ${reference.seed} (${pairName(reference.selection.chosen)}) is chosen again in ${count(samePairs, others.length, 'other seeds')}.`,
+    `**The chosen pair** of seed ${reference.seed} (${pairName(reference.selection.chosen)}) is chosen again by the rule in ${count(samePairs, others.length, 'other seeds')}. ${selectionCaveat(cv)}`,
     `**Significant after Holm** over the ${cv.repeatedComparisons.length} comparisons, each over ${cv.repeatedComparisons[0].differences.length} folds: ${significant.length > 0 ? list(significant.map(name)) : 'none'}. Not significant: ${notSignificant.length > 0 ? list(notSignificant.map(name)) : 'none'}.`,
     naiveOnly.length > 0 ? `The naive paired t-test, which treats the folds as independent though any two folds of one split share ${(100 * sharedTraining(cv)).toFixed(0)} % of their training images, would also have called ${list(naiveOnly.map((entry) => `${title(entry.variant)} − ${title(entry.reference)}`))} significant.` : null,
   ]);

@@ -28,7 +28,7 @@ export async function showSeedDots(cv: CrossValidationEvidence): Promise<void> {
         return { category: VARIANT_TITLES[variant], value: accuracy.mean, low: accuracy.mean - accuracy.std, high: accuracy.mean + accuracy.std };
       }),
     })),
-    { name: 'the original', symbol: 'diamond-open', dots: VARIANTS.map((variant) => ({ category: VARIANT_TITLES[variant], value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy })) },
+    { name: 'the original', key: 'original', symbol: 'diamond-open', dots: VARIANTS.map((variant) => ({ category: VARIANT_TITLES[variant], value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy })) },
   ], 'Validation accuracy per seed: mean ± std over its folds', 'final validation accuracy'), { name: '11-seeds', height: 480 });
 }
 
@@ -36,8 +36,9 @@ export function showRankCounts(cv: CrossValidationEvidence): void {
   showTable(rankCounts(cv.selectionsBySeed).map((entry) => ({
     variant: VARIANT_TITLES[entry.variant],
     ...Object.fromEntries(entry.ranks.map((times, rank) => [`rank ${rank + 1}`, times])),
-    'chosen by the rule': `${entry.chosen} of ${cv.selectionsBySeed.length}`,
-  })), { caption: 'Seeds in which each variant takes each rank (by mean validation accuracy)' });
+    'in the top two by accuracy alone': `${entry.ranks.slice(0, 2).reduce((sum, times) => sum + times, 0)} of ${cv.selectionsBySeed.length}`,
+    'chosen by the rule (with the gap limit)': `${entry.chosen} of ${cv.selectionsBySeed.length}`,
+  })), { caption: 'Seeds in which each variant takes each rank (by mean validation accuracy); the gap limit was chosen to reproduce the original\'s choice (notebook 08)' });
 }
 
 const AGGREGATED: Record<string, string> = { validation_accuracy: 'validation accuracy', train_accuracy: 'training accuracy', gap: 'train − validation gap' };

@@ -45,11 +45,11 @@ export function showProtocol(options: StudyOptions): void {
 export async function showHeadline(evidence: SummaryEvidence): Promise<void> {
   showTable(headlineRows(evidence.cv, evidence.test), { caption: `Accuracy after the last epoch: ours (mean ± sample std over the seed ${evidence.cv.reproduction.baseline.seed} folds, or over seeds with the range over seeds in brackets) and the original's` });
   await showFigure(dotPlotFigure([
-    { name: 'ours: every fold of every seed (mean ± std)', dots: VARIANTS.map((variant) => {
+    { name: 'ours: every fold of every seed (mean ± std)', key: 'ours', dots: VARIANTS.map((variant) => {
       const spread = seedSpread(evidence.cv.bySeed[variant].flatMap((result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy)));
       return { category: VARIANT_TITLES[variant], value: spread.mean, low: spread.mean - spread.std, high: spread.mean + spread.std };
     }) },
-    { name: 'the original', symbol: 'diamond-open', dots: VARIANTS.map((variant) => ({ category: VARIANT_TITLES[variant], value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy })) },
+    { name: 'the original', key: 'original', symbol: 'diamond-open', dots: VARIANTS.map((variant) => ({ category: VARIANT_TITLES[variant], value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy })) },
   ], 'Validation accuracy: ours over seeds and folds, and the original\'s', 'final validation accuracy'), { name: '00-headline', height: 420 });
 }
 

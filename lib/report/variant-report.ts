@@ -59,7 +59,7 @@ export async function crossValidate(variant: VariantName, options: StudyOptions)
 
 export async function showCurves(variant: VariantName, evidence: NotebookEvidence): Promise<void> {
   const shown = [...REFERENCES[variant], variant];
-  await showFigure(trainingCurvesFigure(shown.map((name) => ({ name: VARIANT_TITLES[name], history: evidence.reproduction[name].averagedHistory })),
+  await showFigure(trainingCurvesFigure(shown.map((name) => ({ name: VARIANT_TITLES[name], key: name, history: evidence.reproduction[name].averagedHistory })),
     `${shown.map((name) => VARIANT_TITLES[name]).reverse().join(' vs ')}: learning curves, mean over folds (seed ${evidence.reproduction[variant].seed})`),
   { name: `${VARIANT_NOTEBOOKS[variant]}-curves`, width: 1000, height: 760 });
 }
@@ -94,7 +94,7 @@ export async function showSeeds(variant: VariantName, evidence: NotebookEvidence
     low: result.finalValidation.accuracy.mean - result.finalValidation.accuracy.std, high: result.finalValidation.accuracy.mean + result.finalValidation.accuracy.std,
   }));
   await showFigure(dotPlotFigure([
-    ...shown.map((name) => ({ name: VARIANT_TITLES[name], dots: dots(name) })),
+    ...shown.map((name) => ({ name: VARIANT_TITLES[name], key: name, dots: dots(name) })),
     ...shown.map((name) => ({ name: `${VARIANT_TITLES[name]}, the original`, symbol: 'diamond-open', colorOf: VARIANT_TITLES[name],
       dots: [{ category: 'original', value: ORIGINAL_VALIDATION[name].accuracy, low: ORIGINAL_VALIDATION[name].accuracy, high: ORIGINAL_VALIDATION[name].accuracy }] })),
   ], 'Validation accuracy per cross-validation seed: mean ± std over its folds', 'final validation accuracy'),

@@ -10,6 +10,8 @@ export const f4 = (value: number) => value.toFixed(4);
 export const size = (difference: number) => `${Math.abs(100 * difference).toFixed(2)} points`;
 /** "1.52 points above" / "0.40 points below". */
 export const aboveOrBelow = (difference: number) => `${size(difference)} ${difference >= 0 ? 'above' : 'below'}`;
+/** "1 degree of freedom" / "2 degrees of freedom". */
+export const degreesOfFreedom = (n: number) => `${n} degree${n === 1 ? '' : 's'} of freedom`;
 export const count = (n: number, of: number, what: string) => `${n} of ${of} ${what}`;
 export const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
 export const list = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
