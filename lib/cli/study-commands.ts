@@ -124,7 +124,7 @@ export async function runRequest(request: Request): Promise<void> {
     case 'repair': return repair(options, request.spec);
     case 'tensorboard': return tensorBoard(options);
     case 'verify': return verify(request, options);
-    case 'kfold': return report({ command: 'kfold', kfold: [kfoldSummary(await runKFold(request.variant as (typeof VARIANTS)[number], options))] }, [], request.json);
+    case 'kfold': return report({ command: 'kfold', kfold: [kfoldSummary(await runKFold(request.variant!, options))] }, [], request.json);
     case 'all': {
       await trainPlan(options);
       const { summary, runs } = await studySummary(options);

@@ -4,13 +4,17 @@
  */
 import { resolve } from 'node:path';
 import { VARIANTS } from '../model/network';
+import { DROPOUT_READINGS } from '../study/dropout-question';
+
+/** What `kfold --variant` takes: the five, and the study's dropout readings (notebook 13). */
+const KFOLD_VARIANTS = [...VARIANTS, ...DROPOUT_READINGS];
 import { runCommandLine } from './guard';
 import { COMMANDS, Command, Request } from './request';
 
 const HELP = `Usage: npm run study -- <command> [options]
 
 Commands:
-  kfold --variant NAME  stratified k-fold cross-validation of one variant (${VARIANTS.join(', ')})
+  kfold --variant NAME  stratified k-fold cross-validation of one variant (${KFOLD_VARIANTS.join(', ')})
   select, decay         the reproduction alone (the original's protocol with one seed): k-fold of
                         all five variants, the best two retrained on all training images and
                         tested, the best one again with the LR halved every 5 epochs
@@ -148,8 +152,8 @@ export function parseArguments(argv: string[]): Request | 'help' {
   }
   checkCommandOptions(command, given);
   if (command === 'kfold' && !request.variant) throw new UsageError('kfold needs --variant NAME');
-  if (request.variant !== null && !(VARIANTS as readonly string[]).includes(request.variant)) {
-    throw new UsageError(`unknown variant "${request.variant}"; expected one of ${VARIANTS.join(', ')}`);
+  if (request.variant !== null && !KFOLD_VARIANTS.includes(request.variant)) {
+    throw new UsageError(`unknown variant "${request.variant}"; expected one of ${KFOLD_VARIANTS.join(', ')}`);
   }
   return request;
 }

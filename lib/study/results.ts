@@ -13,7 +13,7 @@ import { finalMetrics, RunRecord } from './runs';
 import { seedSpread } from './statistics';
 import type { KFoldResult, StudyOptions } from './study';
 
-export function kfoldSummary(result: KFoldResult) {
+export function kfoldSummary(result: KFoldResult<string>) {
   const { runs, averagedHistory: _curves, ...aggregate } = result;
   return {
     ...aggregate,
