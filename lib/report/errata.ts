@@ -180,7 +180,7 @@ function dropoutErrata(): Erratum[] {
     where: 'Dropout variation',
     originalSays: '"Each dropout layer is inserted after a convolution or dense layer and its activation function application."',
     evidence: `Its table puts the ${ordinal(offPlace + 1)} Dropout layer after ${after[offPlace]}, which is neither a convolution nor a dense layer: this is the layer the text does not count.`,
-    weDid: `Kept where the table puts it, at ${early}, the rate of the other early layers (the original gives it none).`,
+    weDid: `Kept where the table puts it, at ${early}, the rate of the other early layers (the original gives it none). Notebook 13 tests the other readings, ${last} there and no layer there (the text's four), under the same protocol and seeds; its findings say whether either reproduces the original's accuracy.`,
     notebook: '06-dropout',
   }];
 }

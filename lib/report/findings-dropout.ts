@@ -57,3 +57,15 @@ export function dropoutReadingFindings(evidence: DesignsEvidence, entries: Again
     `Closest to the original: **${variantTitle(closest.variant)}**, ${points(closest.spread.mean - closest.original)} from it${closest.variant === reference.variant ? ' — no reading moves our Dropout towards the original' : ''}.`,
   ]);
 }
+
+/**
+ * The summary's sentence on notebook 13: does any reading of the original's dropout layers bring our
+ * Dropout to the original's value? `entries`: our Dropout first, then the readings.
+ */
+export function dropoutReadingsSentence(entries: AgainstOriginal[]): string {
+  const [reference, ...readings] = entries;
+  const notRejected = readings.filter((entry) => !rejected(entry));
+  const each = list(readings.map((entry) => `${variantTitle(entry.variant)} ${meanPlusMinus(entry.spread.mean, entry.spread.std)}, the original ${points(entry.original - entry.spread.mean)} from it (${pEquals(entry.pValue)})`));
+  return `**Dropout's gap from the original (${points(reference.original - reference.spread.mean)}, ${pEquals(reference.pValue)})** ` +
+    `${notRejected.length === 0 ? 'is not explained by the rate of its undocumented fifth layer' : `may be explained by its fifth layer: not rejected for ${list(notRejected.map((entry) => variantTitle(entry.variant)))}`}: ${each} (notebook 13).`;
+}

@@ -2,6 +2,7 @@
  * Notebook 00's conclusions: which variant generalises best, and each conclusion of the study with
  * how robust it is across seeds and how the tests that fit it read.
  */
+import { AgainstOriginal, dropoutReadingsSentence } from './findings-dropout';
 import { VARIANTS } from '../model/network';
 import type { CrossValidationEvidence, TestSetEvidence } from '../study/evidence';
 import type { BatchSizeResult } from '../study/robustness';
@@ -54,8 +55,8 @@ function pairSentence(cv: CrossValidationEvidence): string {
   const [first, second] = cv.selection.chosen;
   const samePairs = cv.selectionsBySeed.filter(({ selection }) => samePair(selection.chosen, cv.selection.chosen)).length;
   const firstChosen = cv.selectionsBySeed.filter(({ selection }) => selection.chosen[0] === first).length;
-  return `**The chosen pair**, ${title(first)} and ${title(second)}, ${samePair(cv.selection.chosen, ORIGINAL_SELECTION) ? 'is the original\'s' : `differs from the original's ${pairName(ORIGINAL_SELECTION)}`}; ` +
-    `the rule chooses it in ${count(samePairs, cv.selectionsBySeed.length, 'cross-validation seeds')}, with ${title(first)} first in ${firstChosen}. ${selectionCaveat(cv)} (Notebooks 08, 11.)`;
+  return `**The chosen pair**, ${title(first)} and ${title(second)}, ${samePair(cv.selection.chosen, ORIGINAL_SELECTION) ? 'is the original\'s' : `differs from the original's ${pairName(ORIGINAL_SELECTION)}`} ` +
+    `(chosen in ${count(samePairs, cv.selectionsBySeed.length, 'cross-validation seeds')}, ${title(first)} first in ${firstChosen}). ${selectionCaveat(cv)} (Notebooks 08, 11.)`;
 }
 
 function differencesSentence(cv: CrossValidationEvidence): string {
@@ -87,8 +88,9 @@ function batchSentence(cv: CrossValidationEvidence, batch: BatchSizeResult[], st
     `the original's lies closest to ours for ${list(closest)} (notebook 12).`;
 }
 
-export function summaryFindings(cv: CrossValidationEvidence, test: TestSetEvidence, batch: BatchSizeResult[], studyBatch: number): string {
+export function summaryFindings(cv: CrossValidationEvidence, test: TestSetEvidence, batch: BatchSizeResult[], studyBatch: number, readings: AgainstOriginal[]): string {
   return bullets([
     bestVariantSentence(cv), reproductionSentence(cv), maxPoolingSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test), decaySentence(test), batchSentence(cv, batch, studyBatch),
+    dropoutReadingsSentence(readings),
   ]);
 }

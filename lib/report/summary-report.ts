@@ -2,8 +2,10 @@
  * Notebook 00, the report's first page: the protocol, the headline with its spread over seeds,
  * the conclusions with how robust each is, the original's errata, and what the study cost.
  */
+import { DROPOUT_READINGS } from '../study/dropout-question';
+import { againstOriginal, REFERENCE as DROPOUT_REFERENCE } from './dropout-report';
 import { VARIANTS } from '../model/network';
-import { batchSizeEvidence, crossValidationEvidence, CrossValidationEvidence, testSetEvidence, TestSetEvidence } from '../study/evidence';
+import { batchSizeEvidence, crossValidationEvidence, CrossValidationEvidence, designsEvidence, DesignsEvidence, testSetEvidence, TestSetEvidence } from '../study/evidence';
 import type { BatchSizeResult } from '../study/robustness';
 import type { RunRecord } from '../study/runs';
 import { STEP_DECAY } from '../study/protocol';
@@ -24,10 +26,15 @@ export interface SummaryEvidence {
   cv: CrossValidationEvidence;
   test: TestSetEvidence;
   batch: BatchSizeResult[];
+  /** Notebook 13: our Dropout and the readings of the original's dropout layers. */
+  readings: DesignsEvidence;
 }
 
 export async function gather(options: StudyOptions): Promise<SummaryEvidence> {
-  return { options, cv: await crossValidationEvidence(options), test: await testSetEvidence(options), batch: await batchSizeEvidence(options) };
+  return {
+    options, cv: await crossValidationEvidence(options), test: await testSetEvidence(options), batch: await batchSizeEvidence(options),
+    readings: await designsEvidence(options, DROPOUT_READINGS, DROPOUT_REFERENCE),
+  };
 }
 
 export function showProtocol(options: StudyOptions): void {
@@ -54,7 +61,8 @@ export async function showHeadline(evidence: SummaryEvidence): Promise<void> {
 }
 
 export function showConclusions(evidence: SummaryEvidence): void {
-  showMarkdown(summaryFindings(evidence.cv, evidence.test, evidence.batch, evidence.options.protocol.batchSize));
+  const readings = [DROPOUT_REFERENCE, ...DROPOUT_READINGS].map((variant) => againstOriginal(evidence.readings, variant));
+  showMarkdown(summaryFindings(evidence.cv, evidence.test, evidence.batch, evidence.options.protocol.batchSize, readings));
 }
 
 export function showErrata(): void {
