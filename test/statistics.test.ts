@@ -12,7 +12,7 @@ import {
   seedSpread, twoSidedPValue, wilsonInterval,
   twoProportionTest,
   pairedProportionTest,
-  predictionTest,
+  predictionHalfWidth, predictionTest,
 } from '../lib/study/statistics';
 
 /** |actual − expected| ≤ relative · |expected| (or ≤ relative when expected is 0). */
@@ -288,4 +288,13 @@ test('prediction test of one value against a sample: at the 95 % edge of the int
   assertClose(test.pValue, 0.05, 1e-9, 'p');
   assert.equal(predictionTest(2, [1, 2, 3]).pValue, 1);
   assert.throws(() => predictionTest(1, [1]), /≥ 2 values/);
+});
+
+test('the prediction interval\'s half-width is where the prediction-interval t-test reaches its level', () => {
+  const sample = [0.8843, 0.8824, 0.8821];
+  const halfWidth = predictionHalfWidth(sample);
+  const mean = sample.reduce((sum, value) => sum + value, 0) / sample.length;
+  assert.ok(Math.abs(predictionTest(mean + halfWidth, sample).pValue - 0.05) < 1e-8);
+  assert.ok(Math.abs(predictionTest(mean - halfWidth, sample).pValue - 0.05) < 1e-8);
+  assert.throws(() => predictionHalfWidth([0.9]), /≥ 2 values/);
 });

@@ -71,6 +71,9 @@ export class VariantDesignError extends Error {
   }
 }
 
+/** A reader's variant name: lower-case letters, digits and dashes, starting with a letter, at most 40 (it names a folder of runs/). */
+export const VARIANT_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
 /** Readers' variants declared in this process (defineVariant), by name. */
 const declared = new Map<string, { title: string; design: VariantDesign }>();
 
@@ -124,7 +127,7 @@ export function namedVariantWithDesign(design: VariantDesign): VariantName | nul
  *   already declared with another design
  */
 export function defineVariant(name: string, design: VariantDesign, title?: string): string {
-  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(name)) {
+  if (typeof name !== 'string' || !VARIANT_NAME.test(name)) {
     throw new VariantDesignError(`the name ${JSON.stringify(name)} must be lower-case letters, digits and dashes, starting with a letter (at most 40)`);
   }
   const problems = designProblems(design);

@@ -11,7 +11,7 @@ import { batchSizeEvidence, crossValidationEvidence, testSetEvidence } from '../
 import { againstCommitted, AgainstCommitted, TestedRun } from '../study/robustness';
 import { predictionTest, seedSpread } from '../study/statistics';
 import type { KFoldResult, StudyOptions } from '../study/study';
-import { committedOptions, isCommittedStudy } from './parameters';
+import { committedOptions, HOW_TO_CHANGE, isCommittedStudy } from './parameters';
 import { points, pValue } from './rows';
 import { meanPlusMinus, Row, showMarkdown, showTable } from './tables';
 
@@ -73,7 +73,7 @@ const ROWS: Record<StudyPart, (options: StudyOptions, committed: StudyOptions) =
 /** With a reader's values, the notebook's parts beside the committed study's; with the committed values, how to change them. */
 export async function showBesideCommitted(options: StudyOptions, parts: StudyPart[]): Promise<void> {
   if (isCommittedStudy(options)) {
-    showMarkdown('These are the committed study\'s values. Change one in the parameters cell (or run the notebook with papermill, `-p epochs 20`) and run all cells: the runs the cache lacks train, and this section sets your results beside the committed ones.');
+    showMarkdown(HOW_TO_CHANGE);
     return;
   }
   const committed = committedOptions(options);

@@ -8,7 +8,7 @@
 import { DROPOUT_POSITIONS, variantDesign, variantTitle } from '../model/network';
 import { flattenReading } from '../study/dropout-question';
 import { designsEvidence, DesignsEvidence } from '../study/evidence';
-import { predictionTest, seedSpread, twoSidedTQuantile } from '../study/statistics';
+import { predictionHalfWidth, predictionTest, seedSpread } from '../study/statistics';
 import type { StudyOptions } from '../study/study';
 import { setFigureExports, showFigure } from './display';
 import { dotPlotFigure, trainingCurvesFigure } from './figures';
@@ -79,7 +79,7 @@ export function showComparisons(evidence: DesignsEvidence): void {
 export function againstOriginal(evidence: DesignsEvidence, variant: string) {
   const means = evidence.bySeed[variant].map((result) => result.finalValidation.accuracy.mean);
   const spread = seedSpread(means);
-  const halfWidth = twoSidedTQuantile(0.05, means.length - 1) * spread.std * Math.sqrt(1 + 1 / means.length);
+  const halfWidth = predictionHalfWidth(means);
   const original = ORIGINAL_VALIDATION.dropout.accuracy;
   return { variant, means, spread, interval: [spread.mean - halfWidth, spread.mean + halfWidth] as const, original, pValue: predictionTest(original, means).pValue };
 }

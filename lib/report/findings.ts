@@ -12,7 +12,7 @@ import { VARIANTS, VariantName } from '../model/network';
 import type { CrossValidationEvidence, TestSetEvidence, VariantsEvidence } from '../study/evidence';
 import type { AgainstCommitted, FoldComparison, PairedTestRuns, TestedRun } from '../study/robustness';
 import { finalMetrics } from '../study/runs';
-import { holm, pairedProportionTest, pairedTTest, predictionTest, seedSpread, twoProportionTest, twoSidedPValue, twoSidedTQuantile } from '../study/statistics';
+import { holm, pairedProportionTest, pairedTTest, predictionHalfWidth, predictionTest, seedSpread, twoProportionTest, twoSidedPValue, twoSidedTQuantile } from '../study/statistics';
 import { testTrainRatio } from '../study/robustness';
 import type { AveragedEpoch, KFoldResult } from '../study/study';
 import { ORIGINAL_BEST_FOLD, ORIGINAL_DECAY, ORIGINAL_SELECTION, ORIGINAL_TEST, ORIGINAL_TEST_IMAGES, ORIGINAL_VALIDATION } from './original-study';
@@ -66,7 +66,7 @@ export function originalAgainstSeeds(evidence: CrossValidationEvidence, variant:
   const spread = seedSpread(means);
   const original = ORIGINAL_VALIDATION[variant].accuracy;
   const { pValue } = predictionTest(original, means);
-  const margin = twoSidedTQuantile(SIGNIFICANCE, means.length - 1) * spread.std * Math.sqrt(1 + 1 / means.length);
+  const margin = predictionHalfWidth(means, SIGNIFICANCE);
   return {
     means, spread, original, difference: original - spread.mean, margin, inside: original >= spread.min && original <= spread.max,
     distance: (original - spread.mean) / Math.max(spread.std, 1e-9), pValue, within: pValue >= SIGNIFICANCE,
@@ -292,9 +292,7 @@ export function readerVariantFindings(variant: VariantName, evidence: VariantsEv
   const seeds = evidence.bySeed[variant].length;
   const original = ORIGINAL_VALIDATION[variant].accuracy;
   const means = evidence.bySeed[variant].map((entry) => entry.finalValidation.accuracy.mean);
-  const againstOriginal = seeds >= 2
-    ? `by the prediction-interval t-test over your ${seeds} seed means, ${predictionTest(original, means).pValue < SIGNIFICANCE ? 'outside' : 'not rejected as'} what your setting gives (${pEquals(predictionTest(original, means).pValue)})`
-    : 'one seed: no spread over seeds to test it against';
+  const againstOriginal = seeds >= 2 ? predictionVerdict(predictionTest(original, means).pValue, seeds) : 'one seed: no spread over seeds to test it against';
   return bullets([
     ...evidence.repeatedComparisons.filter((entry) => entry.variant === variant || entry.reference === variant)
       .map((entry) => `**${title(entry.variant)} against ${title(entry.reference)} — ${verdict(entry)}:** ${title(entry.variant)} is ${tested(entry)}, Holm over this notebook's ${evidence.repeatedComparisons.length} comparison(s).`),
@@ -382,7 +380,7 @@ function originalTestSentence(test: TestSetEvidence): string {
   const discordant = test.finalists.mcnemar.reduce((sum, entry) => sum + entry.n, 0) / test.finalists.mcnemar.length;
   const paired = pairedProportionTest(relu - leaky, ORIGINAL_TEST_IMAGES, discordant);
   const spread = seedSpread(ours);
-  const margin = twoSidedTQuantile(SIGNIFICANCE, ours.length - 1) * spread.std * Math.sqrt(1 + 1 / ours.length);
+  const margin = predictionHalfWidth(ours, SIGNIFICANCE);
   return `**The original's test-set gap, ${points(relu - leaky)}** (ReLU − LeakyReLU, one run each), against our paired differences ` +
     `(${meanPlusMinus(100 * test.finalists.difference.mean, 100 * test.finalists.difference.std, 2)} points over ${ours.length} seeds, range ${points(spread.min)} to ${points(spread.max)}; the original's ${relu - leaky >= spread.min && relu - leaky <= spread.max ? 'inside' : 'outside'} it): ` +
     `${differenceWithInterval(relu - leaky - spread.mean, margin, ours.length)}; ${predictionVerdict(against.pValue, ours.length)}. ` +
@@ -453,7 +451,7 @@ export function decayFindings(test: TestSetEvidence): string {
       `The original's loss rose with the decay (${f4(ORIGINAL_TEST[ORIGINAL_DECAY.variant]!.loss)} → ${f4(ORIGINAL_DECAY.metrics.loss)}) while it wrote of an improvement "with loss".`,
     `**${against.pValue >= SIGNIFICANCE ? 'The original\'s gain is not rejected by the prediction-interval t-test' : 'Our runs do not reproduce the size of the original\'s gain'}:** its gain of ${points(originalGain)}, from one pair of runs, lies ${Math.abs(distance).toFixed(1)} standard deviations of our paired gains ${distance >= 0 ? 'above' : 'below'} their mean ` +
       `(${points(paired.difference.mean)}, standard deviation ${size(paired.difference.std)} over ${paired.seeds.length} seeds) and ${originalGain >= Math.min(...paired.differences) && originalGain <= Math.max(...paired.differences) ? 'inside' : 'outside'} their range: ` +
-      `${differenceWithInterval(originalGain - paired.difference.mean, twoSidedTQuantile(SIGNIFICANCE, paired.seeds.length - 1) * paired.difference.std * Math.sqrt(1 + 1 / paired.seeds.length), paired.seeds.length)}; ${predictionVerdict(against.pValue, paired.seeds.length)}.`,
+      `${differenceWithInterval(originalGain - paired.difference.mean, predictionHalfWidth(paired.differences, SIGNIFICANCE), paired.seeds.length)}; ${predictionVerdict(against.pValue, paired.seeds.length)}.`,
   ]);
 }
 

@@ -118,6 +118,9 @@ export function describeChanges(parameters: NotebookParameters): string {
   return changedParameters(parameters).map((name) => `${name} ${JSON.stringify(parameters[name])} (the study's: ${JSON.stringify(STUDY_PARAMETERS[name])})`).join(' · ');
 }
 
+/** What a notebook's "beside the committed study" section says when the parameters are the committed ones. */
+export const HOW_TO_CHANGE = 'These are the committed study\'s values. Change one in the parameters cell (or run the notebook with papermill, `-p epochs 20`) and run all cells: the runs the cache lacks train, and this section sets your results beside the committed ones.';
+
 /** The committed study's options in the place and with the progress and workers of `options` (the profile's preset). */
 export function committedOptions(options: StudyOptions, preset: StudyOptions = profileOptions()): StudyOptions {
   return { ...preset, dataDirectory: options.dataDirectory, runsDirectory: options.runsDirectory, progress: options.progress, workers: options.workers };

@@ -11,7 +11,7 @@ import { VARIANT_TITLES, VariantName } from '../model/network';
 import { buildModel } from '../model/tfjs-model';
 import { crossValidationEvidence, CrossValidationEvidence, variantsEvidence, VariantsEvidence } from '../study/evidence';
 import { againstCommitted } from '../study/robustness';
-import { committedOptions, isCommittedStudy } from './parameters';
+import { committedOptions, HOW_TO_CHANGE, isCommittedStudy } from './parameters';
 import { runKFold, StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { errataRows } from './errata';
@@ -114,7 +114,7 @@ export function showFindings(variant: VariantName, evidence: NotebookEvidence): 
 /** With a reader's parameters: the reader's folds beside the committed study's, per seed, with the test that fits. */
 export function showAgainstCommitted(variant: VariantName, evidence: NotebookEvidence): void {
   if (!isReaders(evidence)) {
-    showMarkdown('These are the committed study\'s values. Change one in the parameters cell (or run the notebook with papermill, `-p epochs 20`) and run all cells: the runs the cache lacks train, and this section sets your results beside the committed ones.');
+    showMarkdown(HOW_TO_CHANGE);
     return;
   }
   showTable(againstCommittedRows(variant, evidence.bySeed[variant], evidence.committed.bySeed[variant]),

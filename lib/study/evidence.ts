@@ -70,14 +70,17 @@ const cvSpecs = (options: StudyOptions, variants: readonly string[]) =>
  * The `reproduction` and `bySeed` records hold just these variants.
  */
 export function variantsEvidence(options: StudyOptions, variants: readonly VariantName[]): Promise<VariantsEvidence> {
-  return once(`variants ${variants.join(',')}`, options, async (options) => {
-    await prefetch(cvSpecs(options, variants), options);
-    const bySeed = await runRepeatedKFolds(options, variants);
-    const studySeed = options.cvSeeds.indexOf(options.seed);
-    const reproduction = Object.fromEntries(variants.map((variant) => [variant, bySeed[variant][studySeed]])) as Record<VariantName, KFoldResult>;
-    const onlyStudySeed = Object.fromEntries(variants.map((variant) => [variant, [reproduction[variant]]]));
-    return { reproduction, bySeed: bySeed as Record<VariantName, KFoldResult[]>, reproductionComparisons: compareVariants(onlyStudySeed), repeatedComparisons: compareVariants(bySeed) };
-  });
+  return once(`variants ${variants.join(',')}`, options, (options) => gatherVariants(options, variants));
+}
+
+/** The cross-validation of `variants` over every seed (missing runs trained first), the reproduction's seed picked out, and their comparisons. */
+async function gatherVariants(options: StudyOptions, variants: readonly VariantName[]): Promise<VariantsEvidence> {
+  await prefetch(cvSpecs(options, variants), options);
+  const bySeed = (await runRepeatedKFolds(options, variants)) as Record<VariantName, KFoldResult[]>;
+  const studySeed = options.cvSeeds.indexOf(options.seed);
+  const reproduction = Object.fromEntries(variants.map((variant) => [variant, bySeed[variant][studySeed]])) as Record<VariantName, KFoldResult>;
+  const onlyStudySeed = Object.fromEntries(variants.map((variant) => [variant, [reproduction[variant]]]));
+  return { reproduction, bySeed, reproductionComparisons: compareVariants(onlyStudySeed), repeatedComparisons: compareVariants(bySeed) };
 }
 
 /** Any variants' cross-validation over every seed of the options (a reader's designs too), each tested against one reference on the same folds. */
@@ -104,17 +107,11 @@ export function designsEvidence(options: StudyOptions, variants: readonly string
 
 export function crossValidationEvidence(options: StudyOptions): Promise<CrossValidationEvidence> {
   return once('cross-validation', options, async (options) => {
-    await prefetch(cvSpecs(options, VARIANTS), options);
-    const bySeed = await runRepeatedKFolds(options);
-    const studySeed = options.cvSeeds.indexOf(options.seed);
-    const reproduction = Object.fromEntries(VARIANTS.map((variant) => [variant, bySeed[variant][studySeed]])) as Record<VariantName, KFoldResult>;
-    const onlyStudySeed = Object.fromEntries(VARIANTS.map((variant) => [variant, [reproduction[variant]]])) as Record<VariantName, KFoldResult[]>;
+    const evidence = await gatherVariants(options, VARIANTS);
     return {
-      reproduction, bySeed,
-      reproductionComparisons: compareVariants(onlyStudySeed),
-      repeatedComparisons: compareVariants(bySeed),
-      selection: selectBestTwo(VARIANTS.map((variant) => reproduction[variant])),
-      selectionsBySeed: selectionsBySeed(bySeed),
+      ...evidence,
+      selection: selectBestTwo(VARIANTS.map((variant) => evidence.reproduction[variant])),
+      selectionsBySeed: selectionsBySeed(evidence.bySeed),
     };
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { DataSplit } from '../data/fashion-mnist';
 import { Fold, stratifiedKFold } from '../data/folds';
-import { defineVariant, designProblems, isKnownVariant, isNamedVariant, variantDesign, VariantDesign, VARIANTS } from '../model/network';
+import { defineVariant, designProblems, isKnownVariant, isNamedVariant, VARIANT_NAME, variantDesign, VariantDesign, VARIANTS } from '../model/network';
 import type { LabelledImages, TrainingProtocol } from '../model/train';
 
 /** Everything that defines one run (with the data, the arithmetic and the libraries, it makes the cache key). */
@@ -96,7 +96,7 @@ export function parseSpec(text: string, variants: readonly string[] = VARIANTS):
   if (spec.design !== undefined) {
     const designIssues = designProblems(spec.design);
     if (isNamedVariant(String(spec.variant))) problems.push(`variant "${spec.variant}" is one of the five and takes no design`);
-    else if (!/^[a-z][a-z0-9-]{0,39}$/.test(String(spec.variant))) problems.push('a variant with a design needs a name of lower-case letters, digits and dashes');
+    else if (!VARIANT_NAME.test(String(spec.variant))) problems.push('a variant with a design needs a name of lower-case letters, digits and dashes');
     problems.push(...designIssues.map((issue) => `design: ${issue}`));
   } else if (!variants.includes(spec.variant) && !isKnownVariant(String(spec.variant))) {
     problems.push(`variant must be one of ${variants.join(', ')}, or a name with a design`);

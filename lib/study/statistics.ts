@@ -370,3 +370,14 @@ export function twoSidedTQuantile(twoSidedP: number, degreesOfFreedom: number): 
   }
   return (low + high) / 2;
 }
+
+/**
+ * The half-width of the two-sided prediction interval for one new value drawn like `sample`:
+ * t(1 − alpha/2, n − 1) · s · √(1 + 1/n), so predictionTest rejects at `alpha` exactly when the value
+ * lies farther than this from the sample's mean.
+ * @throws Error with fewer than 2 values
+ */
+export function predictionHalfWidth(sample: number[], alpha = 0.05): number {
+  if (sample.length < 2) throw new Error(`a prediction interval needs ≥ 2 values, got ${sample.length}`);
+  return twoSidedTQuantile(alpha, sample.length - 1) * meanAndSpread(sample).std * Math.sqrt(1 + 1 / sample.length);
+}
