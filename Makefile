@@ -20,7 +20,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
-	bench-keras-protocol keras-export readme lab tensorboard clean
+	bench-keras-protocol keras-folds keras-export readme lab tensorboard clean
 .DEFAULT_GOAL := help
 
 help: ## this list
@@ -158,6 +158,11 @@ readme: build ## the README's generated sections (headline, errata, performance)
 # retrainings, as the original ran it: TensorFlow's own thread counts (oneDNN still on).
 bench-keras-protocol: setup $(VENV)/.keras ## the original's protocol timed in Keras
 	env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_protocol.py > results/keras-protocol.json
+
+# The original's cross-validation protocol in Keras, fold by fold, on the study's own folds (about 45
+# min on 2 cores with two calls side by side; resumes from .cache/keras-folds/): results/keras-folds.json.
+keras-folds: setup $(VENV)/.keras ## the seed-42 5-fold protocol of the five variants in Keras, per fold (results/keras-folds.json)
+	$(VENV)/bin/python bench/keras_folds.py
 
 clean: ## remove dist/, .venv/, node_modules/, .cache/
 	rm -rf dist $(VENV) node_modules .cache

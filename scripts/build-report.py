@@ -31,9 +31,11 @@ def main() -> None:
         merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id=\"{os.path.basename(path)}\"></a>\n\n---\n*From `notebooks/{os.path.basename(path)}`*"))
         prefix = os.path.basename(path)[:2]
         for cell in notebook.cells:
-            # Links between notebooks become links within the page (each notebook starts at its anchor).
+            # Links between notebooks become links within the page: to the notebook's start (its
+            # anchor), or to the heading the link names (e.g. 00-summary.ipynb#Contents, whose
+            # heading nbconvert gives the id "Contents", as JupyterLab does).
             if cell.cell_type == "markdown":
-                cell.source = NOTEBOOK_LINK.sub(lambda match: f"](#{match.group(1)})", cell.source)
+                cell.source = NOTEBOOK_LINK.sub(lambda match: f"]({match.group(2) or '#' + match.group(1)})", cell.source)
             # The interactive spec needs plotly in the page; the PNG beside it does not.
             for cell_output in cell.get("outputs", []):
                 cell_output.get("data", {}).pop("application/vnd.plotly.v1+json", None)

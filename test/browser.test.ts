@@ -1,11 +1,12 @@
 /**
- * What a reader sees, in a real browser: the HTML report renders every figure, and JupyterLab draws
- * the interactive plotly figure of an executed notebook.
+ * What a reader sees, in a real browser: the HTML report renders every figure; JupyterLab shows a
+ * committed notebook's figures without modifying the notebook, and draws the interactive plotly
+ * figure of a notebook run with a reader's parameters.
  */
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ function startJupyterLab(port: number, token: string): Promise<ChildProcess> {
   const lab = spawn(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
     'lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
     `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${PROJECT_DIRECTORY}`,
-    `--ServerApp.runtime_dir=${mkdtempSync(join(tmpdir(), 'lab-runtime-'))}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+    `--ServerApp.runtime_dir=${mkdtempSync(join(tmpdir(), 'lab-runtime-'))}`, '--ContentsManager.allow_hidden=True', '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let log = '';
@@ -71,24 +72,52 @@ function startJupyterLab(port: number, token: string): Promise<ChildProcess> {
   });
 }
 
-/** The first notebook whose committed outputs hold a plotly figure. */
-const notebookWithFigure = notebooks.find((name) => readFileSync(join(PROJECT_DIRECTORY, 'notebooks', name), 'utf8').includes('application/vnd.plotly.v1+json'))!;
+/** The first notebook whose committed outputs hold a figure. */
+const notebookWithFigure = notebooks.find((name) => readFileSync(join(PROJECT_DIRECTORY, 'notebooks', name), 'utf8').includes('"image/png"'))!;
 
-test('JupyterLab on localhost, behind a random token and XSRF protection, draws the interactive plotly figure of an executed notebook', async () => {
+/**
+ * A notebook as a run with a reader's parameters leaves it (lib/report/display.ts): one output with
+ * the plotly spec and its PNG. Written under .cache/ (ignored by git); returns its path from the project.
+ */
+function readerNotebook(): string {
+  const folder = join(PROJECT_DIRECTORY, '.cache', 'browser-test');
+  mkdirSync(folder, { recursive: true });
+  const committed = JSON.parse(readFileSync(join(PROJECT_DIRECTORY, 'notebooks', notebookWithFigure), 'utf8'));
+  const png = committed.cells.flatMap((cell: { outputs?: { data?: Record<string, unknown> }[] }) => cell.outputs ?? []).find((output: { data?: Record<string, unknown> }) => output.data?.['image/png']).data['image/png'];
+  const figure = { data: [{ type: 'scatter', mode: 'markers', x: [1, 2, 3], y: [0.89, 0.9, 0.91], name: 'ours' }], layout: { width: 600, height: 300 } };
+  const notebook = {
+    nbformat: 4, nbformat_minor: 5, metadata: committed.metadata,
+    cells: [{ cell_type: 'code', id: 'reader-figure', metadata: {}, execution_count: 1, source: ['// a figure of a run with a reader\'s parameters'],
+      outputs: [{ output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': figure, 'image/png': png, 'text/plain': '<plotly figure>' } }] }],
+  };
+  writeFileSync(join(folder, 'reader.ipynb'), JSON.stringify(notebook));
+  return '.cache/browser-test/reader.ipynb';
+}
+
+test('JupyterLab on localhost, behind a random token and XSRF protection: a committed notebook\'s figures stay as they are when hovered, a reader\'s run draws the live plot', async () => {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
+  const reader = readerNotebook();
   const lab = await startJupyterLab(port, token);
   try {
     const page = await (await openBrowser()).newPage();
     const refused = await page.request.get(`http://127.0.0.1:${port}/api/contents/notebooks`);
     assert.equal(refused.status(), 403, 'the API answers without the token');
+    // A committed notebook: its figure is a PNG, and no renderer is there to replace it on hover
+    // (jupyterlab-plotly would, and would then write its own screenshot into the notebook).
     await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/${notebookWithFigure}?token=${token}`);
-    // jupyterlab-plotly first shows the output's PNG, and swaps in the live plot drawn from the
-    // stored application/vnd.plotly.v1+json spec when the pointer comes over it, as a reader's would.
-    const image = await page.waitForSelector('.jp-RenderedPlotly img.plot-img', { timeout: 90_000 });
+    const image = await page.waitForSelector('.jp-RenderedImage img', { timeout: 90_000 });
     await image.scrollIntoViewIfNeeded();
     const box = (await image.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    assert.equal(await page.$$eval('.jp-RenderedPlotly', (elements) => elements.length), 0, 'a committed figure has a plotly renderer');
+    assert.equal(await page.$$eval('.jp-mod-dirty', (elements) => elements.length), 0, 'reading marked the notebook modified');
+    // A reader's run: jupyterlab-plotly first shows the PNG and swaps in the live plot on hover.
+    await page.goto(`http://127.0.0.1:${port}/lab/tree/${reader}?token=${token}`);
+    const preview = await page.waitForSelector('.jp-RenderedPlotly img.plot-img', { timeout: 90_000 });
+    await preview.scrollIntoViewIfNeeded();
+    const area = (await preview.boundingBox())!;
+    await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
     await page.waitForSelector('.jp-RenderedPlotly .plot-container .main-svg', { timeout: 60_000 });
     const traces = await page.$$eval('.jp-RenderedPlotly .plot-container .main-svg .trace', (elements) => elements.length);
     assert.ok(traces > 0, 'the plotly figure has no drawn trace');

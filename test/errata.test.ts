@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  convolutionOutputSide, convolutionParameters, ERRATA, errataMarkdown, errataRows, isBetter, markdownTable, METRICS,
+  convolutionOutputSide, convolutionParameters, ERRATA, errataMarkdown, errataRows, kernelCoverage, isBetter, markdownTable, METRICS,
   ORIGINAL_BASELINE_TABLE, ORIGINAL_DROPOUT_TABLE_TYPES, ORIGINAL_LEAKYRELU_TABLE_TYPES, ORIGINAL_PROSE, originalConvolutions,
   UNVERIFIABLE, unverifiableMarkdown,
 } from '../lib/report/errata';
@@ -34,8 +34,9 @@ test('ids are unique, notebooks are the project\'s, no field is empty', () => {
   assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, index) => ids.indexOf(id) !== index)}`);
   for (const entry of entries) {
     assert.ok(entry.notebook === null || NOTEBOOK_IDS.includes(entry.notebook), `${entry.id}: unknown notebook ${entry.notebook}`);
+    for (const also of ('alsoIn' in entry ? entry.alsoIn ?? [] : [])) assert.ok(NOTEBOOK_IDS.includes(also) && also !== entry.notebook, `${entry.id}: alsoIn ${also}`);
     for (const [field, value] of Object.entries(entry)) {
-      if (field === 'notebook') continue;
+      if (field === 'notebook' || field === 'alsoIn') continue;
       assert.equal(typeof value, 'string', `${entry.id}.${field}`);
       assert.ok((value as string).trim().length > 0, `${entry.id}.${field} is empty`);
     }
@@ -138,6 +139,25 @@ const CHECKS: Record<string, () => void> = {
     assert.deepEqual(METRICS.filter((metric) => !isBetter(metric, ORIGINAL_DECAY.metrics, constant)), ['loss'], 'and only the loss');
     assert.ok(evidenceOf('decay-improves-loss').includes(`+${(ORIGINAL_DECAY.metrics.loss - constant.loss).toFixed(4)}`));
   },
+  'padding-loses-no-pixel': () => {
+    const coverage = kernelCoverage(28, 5);
+    assert.equal(coverage.length, 28);
+    // By hand: pixel 0 lies in position 0 only, pixel 2 in positions 0–2, pixels 4–23 in five; symmetric at the far side.
+    assert.deepEqual(coverage.slice(0, 5), [1, 2, 3, 4, 5]);
+    assert.deepEqual(coverage.slice(-5), [5, 4, 3, 2, 1]);
+    // Each of the 24 positions covers 5 pixels.
+    assert.equal(coverage.reduce((a, b) => a + b, 0), 24 * 5);
+    assert.match(evidenceOf('padding-loses-no-pixel'), /every pixel lies inside at least 1 of them/);
+  },
+  'maxpooling-features-generalise': () => {
+    for (const metric of ['accuracy', 'precision', 'recall'] as const) {
+      assert.ok(VARIANT_NAMES.every((variant) => variant === 'maxpooling' || ORIGINAL_VALIDATION.maxpooling[metric] > ORIGINAL_VALIDATION[variant][metric]), metric);
+    }
+    assert.ok(VARIANT_NAMES.every((variant) => variant === 'maxpooling' || ORIGINAL_VALIDATION.maxpooling.loss < ORIGINAL_VALIDATION[variant].loss), 'loss');
+    assert.match(evidenceOf('maxpooling-features-generalise'), /best of the 5 models on 4 of 4 metrics/);
+    assert.ok(errataRows('05-maxpooling').length >= 2, 'notebook 05 lists the MaxPooling rows');
+    assert.ok(errataRows('04-relu').length >= 1, 'notebook 04 lists the best-fold table row');
+  },
   'folds-10-vs-5': () => {
     assert.notEqual(ORIGINAL_PROSE.foldsNamed, ORIGINAL_PROSE.k);
     assert.ok(Math.abs(1 / ORIGINAL_PROSE.k - ORIGINAL_PROSE.validationShare) < 1e-12, 'k = 5 holds out the stated 20 %');
@@ -196,7 +216,7 @@ test('rows: the four columns, all or one notebook\'s; an unknown notebook is an 
   const rows = errataRows();
   assert.equal(rows.length, ERRATA.length);
   assert.deepEqual(Object.keys(rows[0]), ['where', 'the original says', 'its own numbers show', 'what we do']);
-  assert.equal(errataRows('07-leakyrelu').length, ERRATA.filter((erratum) => erratum.notebook === '07-leakyrelu').length);
+  assert.equal(errataRows('07-leakyrelu').length, ERRATA.filter((erratum) => erratum.notebook === '07-leakyrelu' || erratum.alsoIn?.includes('07-leakyrelu')).length);
   assert.ok(errataRows('07-leakyrelu').length > 0);
   assert.equal(errataRows('01-data-analysis').length, 0);
   assert.throws(() => errataRows('07-leaky'), /unknown notebook "07-leaky"/);

@@ -12,7 +12,7 @@ import { PROJECT_DIRECTORY } from './paths';
 
 interface NotebookOutput { output_type: string; data?: Record<string, unknown>; text?: string[] }
 
-test('the environment notebook (appendix) executes through tslab and shows an interactive + static figure', () => {
+test('the environment notebook (appendix) executes through tslab and shows its figure as a PNG that names its interactive page', () => {
   const output = mkdtempSync(join(tmpdir(), 'nb-'));
   const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
     'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.startup_timeout=180',
@@ -22,8 +22,9 @@ test('the environment notebook (appendix) executes through tslab and shows an in
   const notebook = JSON.parse(readFileSync(join(output, '14-environment.ipynb'), 'utf8'));
   const outputs: NotebookOutput[] = notebook.cells.flatMap((cell: { outputs?: NotebookOutput[] }) => cell.outputs ?? []);
   assert.ok(outputs.some((o) => (o.text ?? []).join('').includes("backend: 'tensorflow'")), 'no native backend in the check cell');
-  const figure = outputs.find((o) => o.data?.['application/vnd.plotly.v1+json']);
-  assert.ok(figure, 'no plotly output');
+  const figure = outputs.find((o) => o.data?.['image/png']);
+  assert.ok(figure, 'no figure output');
+  assert.match(String(figure.data!['text/plain']), /interactive: figures\/14-[a-z-]+\.html/, 'the figure names its interactive page');
   const png = Buffer.from(String(figure.data!['image/png']), 'base64');
   assert.equal(png.subarray(1, 4).toString(), 'PNG', 'the figure has no PNG rendering in the same output');
   assert.ok(png.length > 5000, `PNG of ${png.length} bytes is too small to hold a drawn figure`);

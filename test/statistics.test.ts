@@ -11,7 +11,6 @@ import {
   correctedResampledTTest, holm, mcnemarExact, mcnemarFromPredictions, meanAndSpread, pairedTTest,
   seedSpread, twoSidedPValue, wilsonInterval,
   twoProportionTest,
-  pairedProportionTest,
   predictionHalfWidth, predictionTest,
 } from '../lib/study/statistics';
 
@@ -266,17 +265,6 @@ test('two-proportion z-test: hand cases (z = 1.96 gives p = 0.05; equal proporti
   // The normal tail comes from Student's t at 1e9 degrees of freedom: within 1e-6 relative, far below the digits shown.
   assert.ok(Math.abs(test.pValue - 0.0455002638963584) < 1e-6 * 0.0455, String(test.pValue));
   assert.equal(twoProportionTest(0.9, 0.9, 1000).pValue, 1);
-});
-
-test('McNemar in its normal approximation from a difference and a discordant count, against math.erfc by hand', () => {
-  // 0.65 points on 10,000 images is b − c = 65; with b + c = 600, z = 65/√600, p = erfc(z/√2) (Python's math).
-  const test = pairedProportionTest(0.0065, 10000, 600);
-  assertClose(test.z, 2.6536138880151094, 1e-12, 'z');
-  // The normal tail is Student's t at 1e9 degrees of freedom: within 1e-5 relative, far below the two digits shown.
-  assert.ok(Math.abs(test.pValue - 0.007963489206550003) < 1e-5 * 0.008, String(test.pValue));
-  const negative = pairedProportionTest(-0.003, 10000, 400);
-  assertClose(negative.z, -1.5, 1e-12, 'z');
-  assert.ok(Math.abs(negative.pValue - 0.13361440253771617) < 1e-5 * 0.134, String(negative.pValue));
 });
 
 test('prediction test of one value against a sample: at the 95 % edge of the interval p = 0.05 (hand: t₀.₉₇₅ with 2 df)', () => {

@@ -25,15 +25,17 @@ export async function showFigure(results: BatchSizeResult[]): Promise<void> {
     const rows = results.filter((entry) => entry.variant === variant);
     const dot = (category: string, summary: { mean: number; std: number }) => ({ category, value: summary.mean, low: summary.mean - summary.std, high: summary.mean + summary.std });
     const original = ORIGINAL_BEST_FOLD[variant];
+    // Like for like with the original's table: its training accuracy is its best fold's, so ours is too (no interval: one fold).
+    const best = (category: string, value: number) => ({ category, value, low: value, high: value });
     return [
-      { name: `${VARIANT_TITLES[variant]} · training`, key: variant, symbol: 'square', dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalTrain.accuracy)) },
-      { name: `${VARIANT_TITLES[variant]} · validation`, key: variant, dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalValidation.accuracy)) },
-      { name: `${VARIANT_TITLES[variant]} · the original (best-fold training, mean validation)`, symbol: 'diamond-open', colorOf: `${VARIANT_TITLES[variant]} · training`,
+      { name: `${VARIANT_TITLES[variant]} · training (best fold)`, key: variant, symbol: 'square', dots: rows.map((entry) => best(`batch ${entry.batchSize}`, entry.result.bestFolds.train.accuracy)) },
+      { name: `${VARIANT_TITLES[variant]} · validation (mean ± std over folds)`, key: variant, dots: rows.map((entry) => dot(`batch ${entry.batchSize}`, entry.result.finalValidation.accuracy)) },
+      { name: `${VARIANT_TITLES[variant]} · the original (best-fold training, mean validation)`, symbol: 'diamond-open', colorOf: `${VARIANT_TITLES[variant]} · training (best fold)`,
         dots: [{ category: 'original', value: original.train, low: original.train, high: original.train },
           { category: 'original', value: ORIGINAL_VALIDATION[variant].accuracy, low: ORIGINAL_VALIDATION[variant].accuracy, high: ORIGINAL_VALIDATION[variant].accuracy }] },
     ];
   });
-  await show(dotPlotFigure(series, 'Final training and validation accuracy by batch size (mean ± std over folds)', 'accuracy'), { name: '12-batch-size', height: 520 });
+  await show(dotPlotFigure(series, 'Final training accuracy (best fold, as the original reports it) and validation accuracy (mean ± std over folds) by batch size', 'accuracy'), { name: '12-batch-size', height: 520 });
 }
 
 export async function showCurves(results: BatchSizeResult[]): Promise<void> {

@@ -31,8 +31,8 @@ export async function showSchedule(options: StudyOptions): Promise<void> {
 
 export function showPaired(test: TestSetEvidence): void {
   const best = test.finals.chosen[0];
-  showTable(pairedTestRows(['decayed', 'constant'], test.finals.decay, test.finals.constant[best], test.decayAgainstConstant),
-    { caption: `${VARIANT_TITLES[best]}: learning rate ${decayWords(decayOf(test))} against constant, on the same test images` });
+  showTable(pairedTestRows(['decayed', 'constant'], test.finals.decay, test.finals.constant[best], test.decayAgainstConstant, true),
+    { caption: `${VARIANT_TITLES[best]}: learning rate ${decayWords(decayOf(test))} against constant, on the same test images: test accuracy and test loss side by side` });
 }
 
 export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {

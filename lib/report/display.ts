@@ -1,16 +1,21 @@
 /**
  * Notebook output that reads everywhere: each figure goes out as ONE Jupyter output holding
- *   - application/vnd.plotly.v1+json: interactive in JupyterLab (jupyterlab-plotly renderer),
- *   - image/png: what GitHub and nbviewer show,
+ *   - image/png: what GitHub, nbviewer, the HTML report and JupyterLab show,
  *   - text/plain: a one-line description for terminals,
- * and, when named, is exported to figures/NAME.{png,svg,html} — for the committed study's values
- * only: a notebook run with a reader's parameters turns exports off (setFigureExports).
+ * and, when named, is exported to figures/NAME.{png,svg,html} — the .html page is the interactive
+ * figure (zoom, hover) — for the committed study's values only. A figure that is not exported (a
+ * notebook run with a reader's parameters: setFigureExports) also carries
+ *   - application/vnd.plotly.v1+json: interactive in JupyterLab (jupyterlab-plotly renderer).
+ * The committed notebooks carry no plotly spec on purpose: jupyterlab-plotly swaps the PNG for the
+ * live plot on hover and then writes its own screenshot back into the output, which marks the
+ * notebook modified and lets autosave rewrite a tracked file a reader only looked at.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIGURES_DIRECTORY } from '../base/paths';
 import { displayBundle } from './display-channel';
 import { PLOTLY_BUNDLE, PlotlyFigure, RenderSize, renderFigure, withFigureFont } from './figure-render';
+import { withHoverDigits } from './figures';
 
 export { FIGURES_DIRECTORY };
 
@@ -49,9 +54,9 @@ export function setFigureExports(on: boolean): void {
   exportsOn = on;
 }
 
-/** Shows a figure (interactive + static in one output) and exports it when named (and exports are on). */
+/** Shows a figure (static, plus the interactive spec when not exported) and exports it when named (and exports are on). */
 export async function showFigure(unstyled: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
-  const figure = withFigureFont(unstyled);
+  const figure = withHoverDigits(withFigureFont(unstyled));
   const size = { width: options.width ?? 800, height: options.height ?? 450, scale: options.scale };
   const rendered = await renderFigure(figure, size);
   const title = (figure.layout?.title as { text?: string } | string | undefined);
@@ -59,8 +64,8 @@ export async function showFigure(unstyled: PlotlyFigure, options: ShowFigureOpti
   const exported = Boolean(options.name) && exportsOn;
   if (exported) exportFigure(figure, options.name!, rendered);
   displayBundle({
-    [PLOTLY_MIMETYPE]: { data: figure.data, layout: { ...figure.layout, width: size.width, height: size.height } },
+    ...(exported ? {} : { [PLOTLY_MIMETYPE]: { data: figure.data, layout: { ...figure.layout, width: size.width, height: size.height } } }),
     'image/png': rendered.png.toString('base64'),
-    'text/plain': `<plotly figure: ${titleText}${exported ? ` → figures/${options.name}.png` : ''}>`,
+    'text/plain': `<plotly figure: ${titleText}${exported ? ` → figures/${options.name}.png; interactive: figures/${options.name}.html` : ''}>`,
   });
 }

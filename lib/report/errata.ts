@@ -34,6 +34,8 @@ export interface Erratum {
   weDid: string;
   /** The notebook that shows the result it concerns, or null for the README only. */
   notebook: NotebookId | null;
+  /** Other notebooks whose subject it concerns, which list it too. */
+  alsoIn?: NotebookId[];
 }
 
 /** A claim the original's text gives no means to check, and where this reproduction checks it instead. */
@@ -200,6 +202,7 @@ function bestFoldTableErrata(): Erratum[] {
     evidence: `Every cell lies between ${f4(Math.min(...cells))} and ${f4(Math.max(...cells))}: fractions. Read as percentages, as the headers say, every model would be right on at most ${f4(Math.max(...cells))} % of the images, below the ${percent(1 / ORIGINAL_PROSE.classes)} of chance over ${ORIGINAL_PROSE.classes} balanced classes.`,
     weDid: 'Read as fractions; notebooks 03–07 print them as fractions, with their fold, beside ours.',
     notebook: '03-baseline',
+    alsoIn: ['04-relu', '05-maxpooling', '06-dropout', '07-leakyrelu'],
   }, {
     id: 'dropout-best-fold-typo',
     where: 'Table with training and validation top-1 accuracy for all five models (Dropout row)',
@@ -214,6 +217,7 @@ function bestFoldTableErrata(): Erratum[] {
     evidence: `In ${mixed.length} of ${variants.length} rows the two columns come from different folds (training/validation fold: ${mixed.map(foldPair).join(', ')}); only ${same.map(foldPair).join(', ')} takes both from one. So a row is not one model's training and validation accuracy, and its difference is no fold's overfitting gap; yet these are the only training accuracies the original reports to back its overfitting judgement.`,
     weDid: 'Our best-fold rows take each column\'s best fold separately, as its table does, and say which fold; our gap averages each fold\'s own difference. Notebook 08 applies the selection rule to the original\'s numbers with its row differences as the gap, the only ones it gives, at every limit of a sweep; read that table with this caveat.',
     notebook: '08-best-models-test',
+    alsoIn: ['05-maxpooling'],
   }];
 }
 
@@ -297,6 +301,41 @@ function leakyReluErrata(): Erratum[] {
   }];
 }
 
+/** How many positions of a k-wide kernel at stride 1 without padding cover each of n pixels along one side. */
+export function kernelCoverage(side: number, kernel: number): number[] {
+  return Array.from({ length: side }, (_, pixel) => Math.min(pixel, side - kernel) - Math.max(0, pixel - kernel + 1) + 1);
+}
+
+function paddingErratum(): Erratum {
+  const side = ORIGINAL_PROSE.inputShape[0];
+  const kernel = ORIGINAL_PROSE.kernelSide;
+  const coverage = kernelCoverage(side, kernel);
+  const least = Math.min(...coverage);
+  const most = Math.max(...coverage);
+  return {
+    id: 'padding-loses-no-pixel',
+    where: 'Analysis; Baseline model',
+    originalSays: '"without a minimum padding we would lose part of the information contained in the bottom border of the picture" … "We use a padding equal to 2 for each side of the input sample, so that we don\'t miss any information stored at the border during the convolution."',
+    evidence: `Without padding a ${kernel}×${kernel} kernel at stride ${ORIGINAL_PROSE.stride} takes ${side - kernel + 1} positions along each side of a ${side}×${side} image, and every pixel lies inside at least ${least} of them (a corner pixel in ${least * least} position, a central one in up to ${most * most}): no pixel, of the bottom border or any other, is missed. What padding changes is how often border pixels are seen and the output size (${side - kernel + 1} instead of ${side}); and nothing sets the bottom border apart from the other three.`,
+    weDid: 'We pad the first convolution by 2 as the original does (its architecture, which gives its table\'s shapes). Notebook 02 draws how many kernel positions cover each pixel with and without padding, and measures the spread of each border to see which carries the most.',
+    notebook: '02-padding-study',
+  };
+}
+
+function maxPoolingErratum(): Erratum {
+  const variants = Object.keys(ORIGINAL_VALIDATION) as VariantName[];
+  const best = METRICS.filter((metric) => variants.every((variant) => variant === 'maxpooling' || isBetter(metric, ORIGINAL_VALIDATION.maxpooling, ORIGINAL_VALIDATION[variant])));
+  return {
+    id: 'maxpooling-features-generalise',
+    where: 'Baseline vs MaxPooling',
+    originalSays: '"It seems like the maximum activation selected for each patch by the max pooling operation is producing visual features which don\'t generalise well for our classification task. For what concerns the validation accuracy, precision and recall, our max pooling model achieves higher results in all the performance metrics."',
+    evidence: `Generalisation is what validation measures, and on its validation tables MaxPooling is the best of the ${variants.length} models on ${best.length} of ${METRICS.length} metrics (${best.map((metric) => `${metric} ${f4(ORIGINAL_VALIDATION.maxpooling[metric])}`).join(', ')}; a lower loss is better). Features that do not generalise would show as worse validation numbers, not the best; its only sign of overfitting is a best-fold training − validation difference taken from two different folds (erratum best-fold-mixed-folds).`,
+    weDid: 'Notebook 05 tests MaxPooling\'s training − validation gap against every other variant\'s, fold by fold; notebook 08 retrains it on all training images with every final seed and tests it on the test set like the chosen two, the test the original skipped.',
+    notebook: '05-maxpooling',
+    alsoIn: ['08-best-models-test'],
+  };
+}
+
 function selectionErrata(): Erratum[] {
   const { relu, leakyrelu } = ORIGINAL_VALIDATION;
   const test = { relu: ORIGINAL_TEST.relu!, leakyrelu: ORIGINAL_TEST.leakyrelu! };
@@ -333,9 +372,11 @@ function selectionErrata(): Erratum[] {
 
 /** Every place where the original contradicts itself, its tables or arithmetic, in the order of its text. */
 export const ERRATA: Erratum[] = [
+  paddingErratum(),
   ...architectureErrata(),
   ...dropoutErrata(),
   ...bestFoldTableErrata(),
+  maxPoolingErratum(),
   ...leakyReluErrata(),
   ...selectionErrata(),
   foldsErratum(),
@@ -351,7 +392,7 @@ function unverifiableClaims(): Unverifiable[] {
   return [{
     id: 'padding-bottom-border',
     where: 'Analysis',
-    originalSays: '"without a minimum padding we would lose part of the information contained in the bottom border of the picture"',
+    originalSays: '"As the std suggests, the majority of information can be found as we go towards the picture center." … "the bottom border of the picture where valuable information may be stored"',
     why: 'The per-pixel mean and standard deviation it computed are not shown.',
     weDid: 'Notebook 02 measures the standard deviation along each border and says which carries the most.',
     notebook: '02-padding-study',
@@ -412,7 +453,7 @@ function checkNotebook(notebook: string | undefined): void {
 /** Errata as table rows, all of them or those of one notebook. @throws on an unknown notebook id. */
 export function errataRows(notebook?: string): Record<string, string>[] {
   checkNotebook(notebook);
-  return ERRATA.filter((erratum) => notebook === undefined || erratum.notebook === notebook).map((erratum) => ({
+  return ERRATA.filter((erratum) => notebook === undefined || erratum.notebook === notebook || erratum.alsoIn?.includes(notebook as NotebookId)).map((erratum) => ({
     where: erratum.where,
     'the original says': erratum.originalSays,
     'its own numbers show': erratum.evidence,

@@ -18,6 +18,28 @@ const METRIC_TITLES: Record<MetricName, string> = {
   loss: 'loss (cross-entropy)', accuracy: 'accuracy', precision: 'precision (Keras-style)', recall: 'recall (Keras-style)',
 };
 
+/** Plotly's d3 format for hover labels: 4 decimals (as the tables print), trailing zeros dropped. */
+export const HOVER_FORMAT = '.4~f';
+
+/**
+ * The figure with hover labels at the tables' precision: every axis (and every heatmap's z) gets
+ * HOVER_FORMAT unless it sets its own, so hovering shows 0.9080, not 0.9080000042915344. Static
+ * renderings are unchanged.
+ */
+export function withHoverDigits(figure: PlotlyFigure): PlotlyFigure {
+  const layout: Record<string, unknown> = { ...(figure.layout ?? {}) };
+  const axes = new Set(['xaxis', 'yaxis', ...Object.keys(layout).filter((key) => /^[xy]axis\d*$/.test(key))]);
+  for (const axis of axes) {
+    const settings = (layout[axis] ?? {}) as Record<string, unknown>;
+    if (settings.hoverformat === undefined) layout[axis] = { ...settings, hoverformat: HOVER_FORMAT };
+  }
+  const data = figure.data.map((trace) => {
+    const entry = trace as Record<string, unknown>;
+    return entry.type === 'heatmap' && entry.zhoverformat === undefined && entry.hovertemplate === undefined ? { ...entry, zhoverformat: HOVER_FORMAT } : trace;
+  });
+  return { data, layout };
+}
+
 /** Axis names and domains of cell `index` in a rows×columns grid of subplots. */
 function gridCell(index: number, rows: number, columns: number, gap = 0.08) {
   const row = Math.floor(index / columns);

@@ -30,7 +30,7 @@ function variantLine(variant: BatchSizeResult['variant'], rows: BatchSizeResult[
   const range = (values: number[]) => Math.max(...values) - Math.min(...values);
   const trainNoise = Math.max(...rows.map((entry) => entry.result.finalTrain.accuracy.std));
   const validationNoise = Math.max(...rows.map((entry) => entry.result.finalValidation.accuracy.std));
-  return `${title(variant)}: training accuracy ${falling ? 'falls with every larger batch' : 'does not fall steadily with the batch size'} (${rows.map((entry) => `${entry.batchSize}: ${f4(entry.result.finalTrain.accuracy.mean)}`).join(', ')}), ` +
+  return `${title(variant)}: mean training accuracy over folds ${falling ? 'falls with every larger batch' : 'does not fall steadily with the batch size'} (${rows.map((entry) => `${entry.batchSize}: ${f4(entry.result.finalTrain.accuracy.mean)}`).join(', ')}), ` +
     `a spread of ${size(range(trains))} against ${size(range(validations))} for validation accuracy (fold standard deviations up to ${size(trainNoise)} for training, ${size(validationNoise)} for validation accuracy). Closest to the original: ` +
     `${list(QUANTITIES.map(({ key, name }) => `${name} at batch ${closest[key].batchSize} (${points(distanceToOriginal(closest[key].result)[key])}, ours − original)`))}.`;
 }
@@ -44,7 +44,7 @@ export function batchSizeFindings(results: BatchSizeResult[], studyBatch: number
   const verdict = trainingSizes.every((batchSize) => batchSize === studyBatch)
     ? `**No:** batch ${studyBatch}, ours, already brings training accuracy and gap closest to the original's of the batch sizes tried, so the batch size does not explain the difference.`
     : `**${trainingSizes.every((batchSize) => batchSize > studyBatch) ? `Consistent with a larger batch than ours (${list(trainingSizes.map((batchSize) => `${batchSize}`))})` : 'In part'}:** the original's training accuracies and gaps lie closest to ours at ${list(trainingSizes.map((batchSize) => `batch ${batchSize}`))}, not at our batch ${studyBatch}` +
-      `${trainingSizes.every((batchSize) => batchSize > studyBatch) && oursAbove ? '. So our larger gaps need not mean that our runs overfit more than the original\'s: a larger batch (its text names none) would give its smaller ones. Other unstated differences of protocol are not tested' : ''}.`;
+      `${trainingSizes.every((batchSize) => batchSize > studyBatch) && oursAbove ? '. That a larger batch (its text names none) explains its smaller gaps is a possibility these numbers are consistent with, not a finding: one cross-validation seed, two variants, distances read off without a test. Other unstated differences of protocol are not tested' : ''}.`;
   const variants = closest.map((entry) => title(entry.variant));
   return bullets([
     `${verdict} (One cross-validation seed, ${list(variants)} only: how other variants, such as MaxPooling and Dropout, would move with the batch size is not tested.)`,

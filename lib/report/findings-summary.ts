@@ -9,6 +9,8 @@ import type { BatchSizeResult } from '../study/robustness';
 import { closestBatchSizes } from './findings-batch';
 import { decayVerdict, halfWidth, originalAgainstSeeds, pairName, samePair, SIGNIFICANCE, testRankingVerdict, testSpread } from './findings';
 import { selectionCaveat } from './findings-selection';
+import { testedReferencesFindings, testReproductionSentence } from './findings-test';
+import { rankingWindowFindings } from './findings-ranking';
 import { ORIGINAL_SELECTION, ORIGINAL_VALIDATION } from './original-study';
 import { distanceToOriginal, pEquals, points } from './rows';
 import { bullets, count, degreesOfFreedom, f4, list, ordinal, size, title } from './wording';
@@ -89,8 +91,12 @@ function batchSentence(cv: CrossValidationEvidence, batch: BatchSizeResult[], st
 }
 
 export function summaryFindings(cv: CrossValidationEvidence, test: TestSetEvidence, batch: BatchSizeResult[], studyBatch: number, readings: AgainstOriginal[]): string {
-  return bullets([
-    bestVariantSentence(cv), reproductionSentence(cv), maxPoolingSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test), decaySentence(test), batchSentence(cv, batch, studyBatch),
-    dropoutReadingsSentence(readings),
-  ]);
+  return [
+    bullets([
+      bestVariantSentence(cv), reproductionSentence(cv), maxPoolingSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test),
+      testReproductionSentence(test, cv), ...testedReferencesFindings(test, cv).map((sentence) => `${sentence} (notebook 08)`), decaySentence(test), batchSentence(cv, batch, studyBatch),
+      dropoutReadingsSentence(readings),
+    ]),
+    `- **Read over the last epochs instead of the last one** (notebook 11):\n${rankingWindowFindings(cv).split('\n').map((line) => `  ${line}`).join('\n')}`,
+  ].join('\n');
 }

@@ -67,6 +67,6 @@ export function showEnvironmentFindings(check: { backend: string; maxAbsoluteDif
   showMarkdown([
     `- **${check.passed ? 'Yes' : 'No'}:** the backend is \`${check.backend}\`, and its 5×5 convolution and both gradients agree with the reference JavaScript backend within ${check.maxAbsoluteDifference.toExponential(1)} (the check allows ${check.tolerance}).`,
     `- TensorFlow runs with oneDNN ${settings.oneDNN ? 'on' : 'off'}, ${settings.intraOpThreads} intra-op and ${settings.interOpThreads} inter-op thread(s): ${settings.oneDNN && settings.intraOpThreads === 1 && settings.interOpThreads === 1 ? 'the settings every committed run was trained with' : 'not the settings the committed runs were trained with, so this kernel would train its own runs'}.`,
-    '- The figure above arrives as one output holding the interactive plotly figure and its PNG: GitHub and the HTML report show the PNG, JupyterLab the live plot.',
+    '- The figure above arrives as one output holding its PNG, which GitHub, the HTML report and JupyterLab show; its interactive version is the exported page in figures/ (with your own parameters, the output also holds the plotly figure, which JupyterLab draws live).',
   ].join('\n'));
 }

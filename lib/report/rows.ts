@@ -135,12 +135,20 @@ export function testedRunRows(label: string, runs: TestedRun[], original: Origin
   });
 }
 
-/** Two sets of final runs compared image by image, seed by seed (McNemar's exact test). */
-export function pairedTestRows(labels: [string, string], first: TestedRun[], second: TestedRun[], paired: PairedTestRuns): Row[] {
+/**
+ * Two sets of final runs compared image by image, seed by seed (McNemar's exact test); with `losses`,
+ * each one's test loss (categorical cross-entropy) and their difference beside the accuracies.
+ */
+export function pairedTestRows(labels: [string, string], first: TestedRun[], second: TestedRun[], paired: PairedTestRuns, losses = false): Row[] {
+  const loss = (run: TestedRun) => finalMetrics(run.run).evaluated.loss;
   return paired.seeds.map((seed, index) => ({
     seed, [`${labels[0]}`]: first[index].accuracy, [`${labels[1]}`]: second[index].accuracy, [`${labels[0]} − ${labels[1]}`]: points(paired.differences[index]),
     [`images only ${labels[0]} gets right`]: paired.mcnemar[index].b, [`images only ${labels[1]} gets right`]: paired.mcnemar[index].c,
     'p (McNemar, exact)': pValue(paired.mcnemar[index].pValue),
+    ...(losses ? {
+      [`test loss, ${labels[0]}`]: loss(first[index]), [`test loss, ${labels[1]}`]: loss(second[index]),
+      'test loss difference': (loss(first[index]) - loss(second[index])).toFixed(4),
+    } : {}),
   }));
 }
 

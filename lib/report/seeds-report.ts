@@ -10,6 +10,7 @@ import type { StudyOptions } from '../study/study';
 import { showFigure } from './display';
 import { dotPlotFigure } from './figures';
 import { seedFindings } from './findings';
+import { RANKING_WINDOW, rankingRows, rankingWindowFindings } from './findings-ranking';
 import { ORIGINAL_VALIDATION } from './original-study';
 import { foldComparisonRows, seedRows } from './rows';
 import { showMarkdown, showTable } from './tables';
@@ -66,6 +67,11 @@ export function showComparisons(cv: CrossValidationEvidence): void {
   showTable(foldComparisonRows(cv.reproductionComparisons), { caption: 'The reproduction\'s folds alone (one seed), for comparison' });
 }
 
+/** Each seed's ranking after the last epoch and over the last epochs. */
+export function showRankingWindow(cv: CrossValidationEvidence): void {
+  showTable(rankingRows(cv), { caption: `The ranking by mean validation accuracy over folds, read after the last epoch and averaged over the last ${RANKING_WINDOW} epochs` });
+}
+
 export function showFindings(cv: CrossValidationEvidence): void {
-  showMarkdown(seedFindings(cv));
+  showMarkdown([seedFindings(cv), rankingWindowFindings(cv)].join('\n'));
 }

@@ -2,7 +2,7 @@
  * Notebook 08: the selection of the best two (the rule, its limit, the original's numbers) and the
  * chosen two retrained over seeds and compared on the test set.
  */
-import { VARIANT_TITLES, VARIANTS } from '../model/network';
+import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
 import { crossValidationEvidence, CrossValidationEvidence, testSetEvidence, TestSetEvidence } from '../study/evidence';
 import type { TestedRun } from '../study/robustness';
 import { MAX_GAP_ABOVE_MEDIAN, StudyOptions } from '../study/study';
@@ -10,6 +10,8 @@ import { showFigure } from './display';
 import { errataRows } from './errata';
 import { Dot, dotPlotFigure, seedCurvesFigure } from './figures';
 import { selectionFindings } from './findings';
+import { testedReferencesFindings, testReproductionSentence } from './findings-test';
+import { bullets, list } from './wording';
 import { ORIGINAL_TEST, ORIGINAL_VALIDATION } from './original-study';
 import { pairedTestRows, selectionRows, sweepRows, testedRunRows } from './rows';
 import { selectionSweep } from './selection-sweep';
@@ -39,19 +41,28 @@ export function showSweep(cv: CrossValidationEvidence): void {
 }
 
 export function showTestRuns(test: TestSetEvidence): void {
-  const rows = test.finals.chosen.flatMap((variant) => testedRunRows(VARIANT_TITLES[variant], test.finals.constant[variant], ORIGINAL_TEST[variant] ?? null));
-  showTable(rows, { caption: 'The chosen two on the test set, seed by seed' });
+  const rows = test.finals.tested.flatMap((variant) => testedRunRows(VARIANT_TITLES[variant], test.finals.constant[variant], ORIGINAL_TEST[variant] ?? null));
+  const references = test.finals.tested.filter((variant) => !test.finals.chosen.includes(variant));
+  showTable(rows, { caption: `The chosen two${references.length > 0 ? `, then ${list(references.map((variant) => VARIANT_TITLES[variant]))} retrained beside them,` : ''} on the test set, seed by seed (the original tested only ${list(Object.keys(ORIGINAL_TEST).map((variant) => VARIANT_TITLES[variant as VariantName]))})` });
+}
+
+/** Each variant the selection passed over against each chosen one, on the same test images. */
+export function showReferencesPaired(test: TestSetEvidence): void {
+  for (const { variant, chosen, paired } of test.referencesAgainstChosen) {
+    showTable(pairedTestRows([VARIANT_TITLES[variant], VARIANT_TITLES[chosen]], test.finals.constant[variant], test.finals.constant[chosen], paired),
+      { caption: `${VARIANT_TITLES[variant]} against ${VARIANT_TITLES[chosen]} on the same test images` });
+  }
 }
 
 const testDots = (runs: TestedRun[]): Dot[] => runs.map((run) => ({ category: `seed ${run.run.spec.seed}`, value: run.accuracy, low: run.interval.lower, high: run.interval.upper }));
 
 export async function showTestAccuracy(test: TestSetEvidence): Promise<void> {
   await showFigure(dotPlotFigure([
-    ...test.finals.chosen.map((variant) => ({ name: VARIANT_TITLES[variant], key: variant, dots: testDots(test.finals.constant[variant]) })),
+    ...test.finals.tested.map((variant) => ({ name: VARIANT_TITLES[variant], key: variant, dots: testDots(test.finals.constant[variant]) })),
     ...test.finals.chosen.filter((variant) => ORIGINAL_TEST[variant]).map((variant) => ({
       name: `${VARIANT_TITLES[variant]}, the original`, symbol: 'diamond-open', colorOf: VARIANT_TITLES[variant], dots: [point('original', ORIGINAL_TEST[variant]!.accuracy)],
     })),
-  ], 'Test accuracy per seed, with 95 % Wilson intervals', 'test accuracy'), { name: '08-test-accuracy', height: 440 });
+  ], 'Test accuracy per seed, with 95 % Wilson intervals', 'test accuracy'), { name: '08-test-accuracy', height: 520 });
 }
 
 export function showFinalistsPaired(test: TestSetEvidence): void {
@@ -70,5 +81,8 @@ export function showErrata(): void {
 }
 
 export function showFindings(cv: CrossValidationEvidence, test: TestSetEvidence): void {
-  showMarkdown(selectionFindings(cv, test, selectionSweep(VARIANTS.map((variant) => cv.reproduction[variant]))));
+  showMarkdown([
+    selectionFindings(cv, test, selectionSweep(VARIANTS.map((variant) => cv.reproduction[variant]))),
+    bullets([testReproductionSentence(test, cv), ...testedReferencesFindings(test, cv)]),
+  ].join('\n'));
 }

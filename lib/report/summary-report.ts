@@ -16,6 +16,7 @@ import { dotPlotFigure } from './figures';
 import { summaryFindings } from './findings-summary';
 import { ORIGINAL_VALIDATION } from './original-study';
 import { computeRows, headlineRows } from './rows';
+import { checklistRows, claimRows, summaryMarkdown } from './reproducibility';
 import { showMarkdown, showTable } from './tables';
 import { VARIANT_TITLES } from '../model/network';
 import { seedSpread } from '../study/statistics';
@@ -65,6 +66,16 @@ export function showConclusions(evidence: SummaryEvidence): void {
   showMarkdown(summaryFindings(evidence.cv, evidence.test, evidence.batch, evidence.options.protocol.batchSize, readings));
 }
 
+/** The reproducibility summary: scope, methodology, results, what was easy and difficult, then each claim with its verdict. */
+export function showReproducibilitySummary(evidence: SummaryEvidence): void {
+  showMarkdown(summaryMarkdown(evidence));
+  showTable(claimRows(evidence), { caption: 'The original\'s claims, each with its verdict from our numbers and the notebook that tests it' });
+}
+
+export function showChecklist(evidence: SummaryEvidence): void {
+  showTable(checklistRows(evidence), { caption: 'Reproducibility checklist, filled from the run records and the study\'s settings' });
+}
+
 export function showErrata(): void {
   showTable(errataRows(), { caption: 'Errata of the original study' });
 }
@@ -81,14 +92,16 @@ function partsOf(evidence: SummaryEvidence): { part: string; runs: RunRecord[] }
   return [
     { part: `the reproduction (seed ${options.seed})`, runs: reproduction },
     { part: 'repeated cross-validation (other seeds)', runs: take(VARIANTS.flatMap((variant) => cv.bySeed[variant].flatMap((result) => result.runs))) },
-    { part: 'final retrainings (other seeds)', runs: take([...Object.values(test.finals.constant).flat(), ...test.finals.decay].map((tested) => tested.run)) },
+    { part: 'final retrainings (other seeds; MaxPooling and the baseline beside the chosen two)', runs: take([...Object.values(test.finals.constant).flat(), ...test.finals.decay].map((tested) => tested.run)) },
     { part: 'batch-size study (other batch sizes)', runs: take(batch.flatMap((entry) => entry.result.runs)) },
+    { part: 'dropout readings (notebook 13)', runs: take(Object.values(evidence.readings.bySeed).flatMap((results) => results.flatMap((result) => result.runs))) },
   ];
 }
 
 export function showCost(evidence: SummaryEvidence): void {
   const parts = partsOf(evidence);
   showTable(computeRows([...parts, { part: 'everything', runs: parts.flatMap((part) => part.runs) }]), {
-    caption: 'Compute: what each part of the study cost (the parts were trained interleaved, so their spans overlap; the peaks are as each run recorded them)',
+    caption: 'Compute: what each part of the study cost, every run trained counted once (the parts were trained interleaved, so their spans overlap; the peaks are as each run recorded them)',
+    digits: 1,
   });
 }

@@ -21,14 +21,17 @@ function columnsOf(rows: Row[]): string[] {
   return [...new Set(rows.flatMap((row) => Object.keys(row)))];
 }
 
-/** An HTML table; numbers right-aligned with `digits` decimals. */
+/**
+ * An HTML table; numbers right-aligned with `digits` decimals, text left-aligned (JupyterLab's and
+ * nbconvert's styles right-align every cell, which makes prose hard to read).
+ */
 export function tableHtml(rows: Row[], options: { caption?: string; digits?: number } = {}): string {
   const digits = options.digits ?? 4;
   const columns = columnsOf(rows);
   const header = columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const body = rows.map((row) => `<tr>${columns.map((column) => {
     const value = row[column] ?? null;
-    const align = typeof value === 'number' ? ' style="text-align:right"' : '';
+    const align = typeof value === 'number' ? ' style="text-align:right"' : ' style="text-align:left"';
     return `<td${align}>${escapeHtml(formatCell(value, digits))}</td>`;
   }).join('')}</tr>`).join('\n');
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';

@@ -38,6 +38,8 @@ export interface TestSetEvidence {
   finalists: PairedTestRuns;
   /** The best variant with the learning rate halved every 5 epochs against a constant rate, seed by seed. */
   decayAgainstConstant: PairedTestRuns;
+  /** Each tested reference the selection did not choose (MaxPooling, the baseline) against each chosen variant, seed by seed. */
+  referencesAgainstChosen: { variant: VariantName; chosen: VariantName; paired: PairedTestRuns }[];
 }
 
 const memo = new Map<string, Promise<unknown>>();
@@ -127,6 +129,8 @@ export function testSetEvidence(options: StudyOptions): Promise<TestSetEvidence>
       finals, labels,
       finalists: compareOnTestSet(finals.constant[first], finals.constant[second], labels),
       decayAgainstConstant: compareOnTestSet(finals.decay, finals.constant[first], labels),
+      referencesAgainstChosen: finals.tested.filter((variant) => !selection.chosen.includes(variant)).flatMap((variant) =>
+        selection.chosen.map((chosen) => ({ variant, chosen, paired: compareOnTestSet(finals.constant[variant], finals.constant[chosen], labels) }))),
     };
   });
 }

@@ -10,6 +10,11 @@ export interface ProgressReporter {
   update(message: string): void;
   /** A line worth keeping (an epoch's metrics, a finished run). */
   log(message: string): void;
+  /**
+   * A run read from the cache: a transient status in a terminal; a notebook shows none (nothing
+   * was computed, and the line would stay in its saved output). Absent: not shown.
+   */
+  cacheHit?(message: string): void;
 }
 
 /** In a terminal: a carriage-return status line on a TTY, and plain lines for the log. */
@@ -25,6 +30,11 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stderr): P
       if (statusShown) stream.write('\r\x1b[2K');
       statusShown = false;
       stream.write(`${message}\n`);
+    },
+    cacheHit: (message) => {
+      if (!stream.isTTY) return;
+      stream.write(`\r\x1b[2K${message}`);
+      statusShown = true;
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   correctedResampledTTest, CorrectedTest, holm, mcnemarFromPredictions, McNemarTest, predictionTest, ProportionInterval, seedSpread, SeedSpread,
   wilsonInterval,
 } from './statistics';
-import { BATCH_SIZE_VARIANTS, KFoldResult, runFinalTest, runKFold, selectBestTwo, Selection, StudyOptions } from './study';
+import { BATCH_SIZE_VARIANTS, KFoldResult, runFinalTest, runKFold, selectBestTwo, Selection, StudyOptions, testedVariants } from './study';
 
 // ---------------------------------------------------------------------------------------------
 // Cross-validation: comparisons between variants on the same folds.
@@ -31,7 +31,18 @@ export interface FoldComparison<V extends string = VariantName> {
   holmPValue: number;
 }
 
-const finalValidationAccuracies = (result: KFoldResult<string>) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy);
+/** What a fold comparison compares: one number per fold of a k-fold result. */
+export type FoldMeasure = (result: KFoldResult<string>) => number[];
+
+/** Each fold's final validation accuracy (what every ranking uses). */
+export const finalValidationAccuracies: FoldMeasure = (result) => result.runs.map((run) => finalMetrics(run).evaluated.accuracy);
+
+/** Each fold's final training − validation accuracy (Keras' running-mean training accuracy): the overfitting gauge. */
+export const finalGaps: FoldMeasure = (result) => result.runs.map((run) => finalMetrics(run).train.accuracy - finalMetrics(run).evaluated.accuracy);
+
+/** Each fold's validation accuracy averaged over the last `epochs` epochs: a ranking read over the end of training, not at one epoch. */
+export const lastEpochsAccuracies = (epochs: number): FoldMeasure => (result) =>
+  result.runs.map((run) => run.history.slice(-epochs).reduce((sum, epoch) => sum + epoch.validation!.accuracy, 0) / Math.min(epochs, run.history.length));
 
 /** Each k-fold's test share over its training share: 1/(k − 1) (1/4 for 5 folds). */
 export const testTrainRatio = (k: number) => 1 / (k - 1);
@@ -43,27 +54,28 @@ export const testTrainRatio = (k: number) => 1 / (k - 1);
  * reader's parameters), the comparisons among them, Holm-adjusted over those.
  * @param bySeed per variant, its k-fold results in the same seed order
  */
-export function compareVariants(bySeed: Partial<Record<VariantName, KFoldResult[]>>): FoldComparison[] {
+export function compareVariants(bySeed: Partial<Record<VariantName, KFoldResult[]>>, measure: FoldMeasure = finalValidationAccuracies): FoldComparison[] {
   const pairs = ([
     ...VARIANTS.filter((variant) => variant !== 'baseline').map((variant): [VariantName, VariantName] => [variant, 'baseline']),
     ['relu', 'leakyrelu'],
     ['relu', 'maxpooling'],
   ] as [VariantName, VariantName][]).filter(([variant, reference]) => bySeed[variant] && bySeed[reference]);
-  return comparePairs(bySeed as Record<VariantName, KFoldResult[]>, pairs) as FoldComparison[];
+  return comparePairs(bySeed as Record<VariantName, KFoldResult[]>, pairs, measure) as FoldComparison[];
 }
 
 /**
  * Each pair (variant, reference) on the same folds, seed by seed: the corrected resampled t-test of
- * the differences in final validation accuracy, Holm-adjusted over the pairs given. Works for any
- * variants, a reader's too.
+ * the fold-by-fold differences of a measure (by default the final validation accuracy),
+ * Holm-adjusted over the pairs given. Works for any variants, a reader's too.
  * @param bySeed per variant, its k-fold results in the same seed order (the same folds per seed)
+ * @param measure one number per fold (finalValidationAccuracies, finalGaps, lastEpochsAccuracies(3))
  */
-export function comparePairs<V extends string>(bySeed: Record<V, KFoldResult<V>[]>, pairs: [V, V][]): FoldComparison<V>[] {
+export function comparePairs<V extends string>(bySeed: Record<V, KFoldResult<V>[]>, pairs: [V, V][], measure: FoldMeasure = finalValidationAccuracies): FoldComparison<V>[] {
   if (pairs.length === 0) return [];
   const comparisons = pairs.map(([variant, reference]) => {
     const differences = bySeed[variant].flatMap((result, seedIndex) => {
-      const own = finalValidationAccuracies(result);
-      const theirs = finalValidationAccuracies(bySeed[reference][seedIndex]);
+      const own = measure(result);
+      const theirs = measure(bySeed[reference][seedIndex]);
       return own.map((accuracy, fold) => accuracy - theirs[fold]);
     });
     const k = bySeed[variant][0].k;
@@ -140,23 +152,30 @@ export function testedRun(run: RunRecord): TestedRun {
   return { run, accuracy, interval: wilsonInterval(Math.round(accuracy * total), total) };
 }
 
-/** The final retrainings over seeds: the chosen two at a constant learning rate, and the best one with decay. */
+/**
+ * The final retrainings over seeds: the chosen two and the tested references (study.TESTED_REFERENCES)
+ * at a constant learning rate, and the best one with decay.
+ */
 export interface FinalRuns {
   chosen: VariantName[];
+  /** The chosen two, then the references retrained beside them (study.testedVariants). */
+  tested: VariantName[];
   seeds: number[];
+  /** Per tested variant, one run per seed (options.finalSeeds, in order). */
   constant: Record<string, TestedRun[]>;
   decay: TestedRun[];
 }
 
 export async function runFinalSeeds(options: StudyOptions, chosen: VariantName[]): Promise<FinalRuns> {
   const constant: Record<string, TestedRun[]> = {};
-  for (const variant of chosen) {
+  const tested = testedVariants(chosen) as VariantName[];
+  for (const variant of tested) {
     constant[variant] = [];
     for (const seed of options.finalSeeds) constant[variant].push(testedRun(await runFinalTest(variant, options, false, seed)));
   }
   const decay: TestedRun[] = [];
   for (const seed of options.finalSeeds) decay.push(testedRun(await runFinalTest(chosen[0], options, true, seed)));
-  return { chosen, seeds: options.finalSeeds, constant, decay };
+  return { chosen, tested, seeds: options.finalSeeds, constant, decay };
 }
 
 /** Two sets of runs on the test set, seed by seed: accuracy differences and McNemar's exact test per seed. */

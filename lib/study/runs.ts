@@ -128,7 +128,7 @@ export async function ensureRun(spec: RunSpec, data: () => RunData, options: Run
   declareSpecVariant(spec);
   const cached = await cachedRun(spec, runsDirectory);
   if (cached) {
-    reporter.update(`${label}: from the run cache (${cached.key})`);
+    reporter.cacheHit?.(`${label}: from the run cache (${cached.key})`);
     return cached;
   }
   const { key, folder } = await runFolder(spec, runsDirectory);

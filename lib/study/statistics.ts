@@ -328,17 +328,6 @@ export function twoProportionTest(first: number, second: number, n: number): { z
 }
 
 /**
- * McNemar's test in its normal approximation for a difference in accuracy `difference` between two
- * classifiers on the same n items, given how many items only one of them gets right (`discordant`,
- * b + c): b − c = difference · n, z = (b − c)/√(b + c), two-sided. For a published difference whose
- * discordant count is unknown, with the count of comparable models.
- */
-export function pairedProportionTest(difference: number, n: number, discordant: number): { z: number; pValue: number } {
-  const z = (difference * n) / Math.sqrt(discordant);
-  return { z, pValue: twoSidedPValue(z, 1e9) };
-}
-
-/**
  * Whether one new value (e.g. the original's 5-fold mean) is consistent with a small sample of ours
  * (e.g. our seeds' 5-fold means): the prediction-interval t statistic
  * t = (value − mean)/(s·√(1 + 1/n)) with n − 1 degrees of freedom, two-sided. With 3 values the 95 %

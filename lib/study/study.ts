@@ -272,10 +272,25 @@ export function crossValidationSpecs(options: StudyOptions): RunSpec[] {
   ]);
 }
 
-/** The final retrainings: the two chosen variants and the best one with LR decay, each with every final seed. */
+/**
+ * The variants retrained and tested beside the chosen two, whatever the selection: MaxPooling, which
+ * the original passed over because it "would have been surely an issue in the testing phase" (a claim
+ * only the test set can check), and the baseline, every comparison's reference.
+ */
+export const TESTED_REFERENCES: VariantName[] = ['maxpooling', 'baseline'];
+
+/** The variants retrained on the full training set: the chosen two, then TESTED_REFERENCES not among them. */
+export function testedVariants(chosen: string[]): string[] {
+  return [...chosen, ...TESTED_REFERENCES.filter((variant) => !chosen.includes(variant))];
+}
+
+/**
+ * The final retrainings, each with every final seed: the chosen two and TESTED_REFERENCES at a
+ * constant learning rate, and the best one with LR decay.
+ */
 export function finalSpecs(chosen: string[], options: StudyOptions): RunSpec[] {
   return options.finalSeeds.flatMap((seed) => [
-    ...chosen.map((variant) => finalTestSpec(variant, options, false, seed)),
+    ...testedVariants(chosen).map((variant) => finalTestSpec(variant, options, false, seed)),
     finalTestSpec(chosen[0], options, true, seed),
   ]);
 }
