@@ -50,7 +50,7 @@ function headline(summary: Summary): string {
   lines.push(`| ${VARIANT_TITLES[best]}, LR halved every ${STEP_DECAY.everyEpochs} epochs | | | | ${spread(summary.finals.decay.map((run) => run.accuracy))} | ${ORIGINAL_DECAY.variant === best ? f4(ORIGINAL_DECAY.metrics.accuracy) : '–'} |`);
   const time = summary.protocolTime;
   lines.push('', `Each cell: mean ± sample standard deviation (the seed ${options.seed} column over its ${options.k} folds, the others over seeds), with the range over seeds in brackets.`);
-  lines.push('', `The ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd} on ${time.cpus.join(', ')}: ${time.wallMinutes.toFixed(1)} min of wall time ` +
+  lines.push('', `The ${time.runs} runs were trained between ${time.firstStart} and ${time.lastEnd} on ${time.cpus.join(', ')}: ${time.wallMinutes.toFixed(1)} min of wall time while any of them trained ` +
     `with at most ${time.mostAtOnce} runs at once, ${time.summedTrainingMinutes.toFixed(1)} min of summed training time; the largest peak memory of a process that trained one was ${time.largestPeakRssMiB} MiB.`);
   lines.push('', `Weights of the final models of seed ${options.seed} (tfjs layers-model format with the input contract in its metadata; load with \`tf.loadLayersModel\`, or \`make keras-export\` for Keras):`);
   for (const run of [...summary.finals.constant, ...summary.finals.decay].filter((entry) => entry.seed === options.seed)) {

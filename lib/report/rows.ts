@@ -217,7 +217,7 @@ export function computeRows(parts: { part: string; runs: RunRecord[] }[]): Row[]
   return parts.filter(({ runs }) => runs.length > 0).map(({ part, runs }) => {
     const time = protocolTime(runs);
     return {
-      part, runs: time.runs, 'training minutes (summed)': time.summedTrainingMinutes, 'wall minutes (first start to last end)': time.wallMinutes,
+      part, runs: time.runs, 'training minutes (summed)': time.summedTrainingMinutes, 'wall minutes (while any of them trained)': time.wallMinutes,
       'runs at once (at most)': time.mostAtOnce, 'largest peak memory of a process, MiB': time.largestPeakRssMiB, CPU: time.cpus.join(', '),
     };
   });

@@ -26,16 +26,30 @@ export function kfoldSummary(result: KFoldResult<string>) {
 }
 
 /**
- * When runs were trained, from their records: the span from the first run's start to the last
- * run's end (wall time, whatever ran at once), the summed training time, and the largest peak
- * memory of a process that trained one of them.
+ * Wall time during which at least one of the runs was training: the length of the union of their
+ * [start, end] spans, so runs trained in several sessions days apart count only their hours.
+ */
+export function busyWallMinutes(runs: RunRecord[]): number {
+  const spans = runs.map((run) => [Date.parse(run.startedAt), Date.parse(run.finishedAt)]).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = spans[0];
+  for (const [start, end] of spans.slice(1)) {
+    if (start > to) { total += to - from; [from, to] = [start, end]; } else to = Math.max(to, end);
+  }
+  return (total + to - from) / 60000;
+}
+
+/**
+ * When runs were trained, from their records: the first run's start and the last run's end, the
+ * wall time during which any of them trained (busyWallMinutes, whatever ran at once), the summed
+ * training time, and the largest peak memory of a process that trained one of them.
  */
 export function protocolTime(runs: RunRecord[]) {
   const first = Math.min(...runs.map((run) => Date.parse(run.startedAt)));
   const last = Math.max(...runs.map((run) => Date.parse(run.finishedAt)));
   return {
     runs: runs.length, firstStart: new Date(first).toISOString(), lastEnd: new Date(last).toISOString(),
-    wallMinutes: (last - first) / 60000, summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
+    wallMinutes: busyWallMinutes(runs), summedTrainingMinutes: runs.reduce((sum, run) => sum + run.trainingSeconds, 0) / 60,
     mostAtOnce: mostAtOnce(runs),
     largestPeakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
     cpus: [...new Set(runs.map((run) => run.environment.cpu))],
