@@ -1,7 +1,8 @@
 /**
  * Every notebook executes headless through the tslab kernel in the fast profile (2,000 real images,
  * 2 epochs), from its own folder, and produces its figures: a PNG in the notebook output (what
- * GitHub shows), the interactive plotly spec beside it, and the exported files in figures/.
+ * GitHub and JupyterLab show; no plotly spec, which JupyterLab would rewrite) and the exported files
+ * in figures/, the interactive page among them.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
