@@ -9,7 +9,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nodeVersionProblem } from '../lib/cli/guard';
 import { workerCount } from '../lib/cli/study-commands';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
@@ -155,11 +154,4 @@ test('--workers is capped at the CPU cores (and at the runs) unless --oversubscr
   const result = study(['kfold', '--variant', 'relu', ...FAST, '--runs-dir', scratch(), '--data-dir', DATA_DIRECTORY, '--workers', '1000']);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /training 2 run\(s\) in 2 worker processes/);
-});
-
-test('Node.js outside 20–22 is refused with what to do', () => {
-  assert.equal(nodeVersionProblem('20.20.2'), null);
-  assert.equal(nodeVersionProblem('22.1.0'), null);
-  assert.match(nodeVersionProblem('23.1.0')!, /Node\.js 23\.1\.0 is not supported: tfjs-node 4\.22 needs Node\.js 20 to 22/);
-  assert.match(nodeVersionProblem('18.19.0')!, /not supported/);
 });
