@@ -4,7 +4,8 @@
  *
  * The four original files are gzip-compressed IDX files. Their compressed bytes differ between
  * distributors (Debian recompresses them), so they are identified by the SHA-256 of their
- * decompressed content, which is the same everywhere.
+ * decompressed content, which is the same everywhere. What a file holds is decided by its first
+ * bytes, not its name (readIdxContent): a `.gz` file that is an uncompressed IDX file is accepted.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -124,6 +124,8 @@ export async function writeFolderAtomically(target: string, write: (folder: stri
       rmSync(target, { recursive: true, force: true });
     }
     renameSync(temporary, target);
+  } catch (error) {
+    throw namingPath(error, target);
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
