@@ -251,3 +251,17 @@ test('a results set is replaced as a whole: a full disk while writing histories.
   for (const name of names) assert.equal(readFileSync(join(folder, name), 'utf8'), `previous ${name}\n`, `${name} was replaced`);
   assert.deepEqual(readdirSync(folder).sort(), [...names].sort(), 'no temporary file left');
 });
+
+test('the other command lines refuse an argument they do not take, in one line (none ignores it)', () => {
+  for (const [script, argv, message] of [
+    ['arithmetic.js', ['--wirte'], /^arithmetic: unknown argument "--wirte"/],
+    ['arithmetic.js', ['--keep-fingerprint'], /^arithmetic: --keep-fingerprint applies only with --write/],
+    ['readme.js', ['--chek'], /^readme: unknown argument "--chek"/],
+  ] as [string, string[], RegExp][]) {
+    const result = spawnSync(process.execPath, [join(PROJECT_DIRECTORY, 'dist/lib/cli', script), ...argv], { encoding: 'utf8' });
+    assert.notEqual(result.status, 0);
+    const last = result.stderr.trim().split('\n').pop()!;
+    assert.match(last, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, 'a stack trace');
+  }
+});

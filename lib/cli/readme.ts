@@ -80,6 +80,8 @@ export function regenerate(readme: string, generated: Record<string, string>): s
 }
 
 async function main(): Promise<void> {
+  const unknown = process.argv.slice(2).find((argument) => argument !== '--check');
+  if (unknown) throw Object.assign(new Error(`unknown argument "${unknown}" (the one option is --check)`), { name: 'UsageError' });
   const path = join(PROJECT_DIRECTORY, 'README.md');
   const summary = JSON.parse(readFileSync(join(PROJECT_DIRECTORY, 'results', 'study.json'), 'utf8')) as Summary;
   const readme = readFileSync(path, 'utf8');
