@@ -10,7 +10,6 @@
  *   --keep-fingerprint   with --write: keeps every fingerprint (for a change of the probe itself,
  *                        when the arithmetic of the runs did not change)
  */
-import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { ArithmeticLock } from '../study/arithmetic-probe';
 import { VARIANTS } from '../model/network';
@@ -27,7 +26,9 @@ function readOptions(argv: string[]): { write: boolean; keep: boolean } {
 
 async function main(): Promise<void> {
   const { write, keep } = readOptions(process.argv.slice(2));
+  // Loaded only now (they load TensorFlow, which takes seconds): the options are checked first.
   const { ARITHMETIC_LOCK, checkArithmetic, fingerprintOf, partsFor, probeMargin, readLock } = await import('../study/arithmetic-probe');
+  const { writeFileAtomically } = await import('../study/run-files');
   const check = await checkArithmetic();
   const lockName = relative(process.cwd(), ARITHMETIC_LOCK);
   const changed = VARIANTS.filter((variant) => check.differences[variant].length > 0);
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const fingerprints = Object.fromEntries(VARIANTS.map((variant) => [variant,
     previous && (keep || !changed.includes(variant)) ? previous.fingerprints[variant] : fingerprintOf(partsFor(check.probe, variant))]));
   const lock: ArithmeticLock = { fingerprints: fingerprints as ArithmeticLock['fingerprints'], ...check.probe };
-  writeFileSync(ARITHMETIC_LOCK, `${JSON.stringify(lock, null, 1)}\n`);
+  writeFileAtomically(ARITHMETIC_LOCK, `${JSON.stringify(lock, null, 1)}\n`);
   console.log(`arithmetic: wrote ${lockName}; ${keep || changed.length === 0 ? 'no run key changed' : `the run keys of ${changed.join(', ')} changed`}`);
 }
 
