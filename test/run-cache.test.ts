@@ -274,7 +274,6 @@ test('a damaged seed-42 fold run: plan, all and tensorboard name `study repair` 
   const rewritten = run(['tensorboard']);
   assert.equal(rewritten.status, 0, rewritten.stderr);
   assert.match(rewritten.stderr, /TensorBoard event files written for 2 of \d+ run\(s\) of the plan/);
-  assert.match(run(['tensorboard']).stderr, /written for 0 of/);
   truncateSync(join(folds[0], 'run.json'), 100);
   for (const command of ['plan', 'all', 'tensorboard']) {
     const result = run([command]);
