@@ -17,7 +17,8 @@ import { liveTensorFlowTensors } from '../lib/model/native/ops';
 import { CorruptRunError, sha256File } from '../lib/study/run-files';
 import { runKey } from '../lib/study/run-key';
 import type { RunSpec } from '../lib/study/run-spec';
-import { cachedRun, DivergedRunError, ensureRun } from '../lib/study/runs';
+import { cachedRun, DivergedRunError, ensureRun, RunRecord } from '../lib/study/runs';
+import { hasTensorBoard } from '../lib/study/tensorboard';
 import { studyData } from '../lib/study/study';
 import { trainRun } from '../lib/model/train';
 import { STUDY_PROTOCOL } from '../lib/study/protocol';
@@ -269,7 +270,12 @@ test('a damaged seed-42 fold run: plan, all and tensorboard name `study repair` 
   const folds = JSON.parse(trained.stdout).kfold[0].folds.map((fold: { key: string }) => join(runsDirectory, 'baseline', fold.key));
   // TensorBoard: a file emptied, a file deleted: each is written again (a folder with an entry is not a whole file).
   const events = (folder: string) => join(folder, 'tensorboard', readdirSync(join(folder, 'tensorboard'))[0]);
-  truncateSync(join(events(folds[0]), readdirSync(events(folds[0]))[0]), 0);
+  const record = (folder: string) => JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord;
+  const file = join(events(folds[0]), readdirSync(events(folds[0]))[0]);
+  assert.equal(hasTensorBoard(record(folds[0]), folds[0]), true, 'a whole file counts as written');
+  truncateSync(file, readFileSync(file).length - 3);
+  assert.equal(hasTensorBoard(record(folds[0]), folds[0]), false, 'a file cut short does not');
+  truncateSync(file, 0);
   rmSync(join(events(folds[1]), readdirSync(events(folds[1]))[0]));
   const rewritten = run(['tensorboard']);
   assert.equal(rewritten.status, 0, rewritten.stderr);
