@@ -135,8 +135,9 @@ tensorboard: setup ## TensorBoard on every run's per-epoch scalars (127.0.0.1:60
 	node dist/lib/cli/study.js tensorboard
 	$(VENV)/bin/tensorboard --logdir runs --host 127.0.0.1 --port 6006
 
+# scripts/lab adds --allow-root when run as root (JupyterLab refuses root without it).
 lab: setup ## open JupyterLab on the notebooks, TypeScript kernel (127.0.0.1 only)
-	$(JUPYTER) lab --ip=127.0.0.1 --notebook-dir=notebooks
+	scripts/lab --notebook-dir=notebooks
 
 # Keras for the benchmarks and the Keras export only (the report never needs it): tensorflow-cpu
 # 2.21.0 and its dependencies into .venv, every wheel checked against requirements-bench.txt's

@@ -29,7 +29,8 @@ wheel_sha256="2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c"
 maven_artifact="org.tensorflow:tensorflow-core-native:1.1.0:jar:linux-x86_64"
 maven_file="tensorflow-core-native-1.1.0-linux-x86_64.jar"
 maven_sha256="81b0e11290ba3b2e134901395ef59f1ae616f8ab7931f0d5c3eeb89c1b97c4e6"
-check="node $project_dir/dist/lib/cli/check-backend.js"
+# A function, not a string: the project's path may hold a space.
+check() { node "$project_dir/dist/lib/cli/check-backend.js" "$@"; }
 tried=()
 sources=" ${TFJS_PROVISION_SOURCES:-wheel maven download} "
 wants() { [[ "$sources" == *" $1 "* ]]; }
@@ -50,7 +51,7 @@ if [ ! -d "$package_dir" ]; then
   exit 1
 fi
 
-if $check --quiet 2>/dev/null; then
+if check --quiet 2>/dev/null; then
   say "native backend already provisioned and verified."
   exit 0
 fi
@@ -59,9 +60,15 @@ fi
 node_prefix=$(dirname "$(dirname "$(command -v node)")")
 if [ -f "$node_prefix/include/node/node_api.h" ]; then export npm_config_nodedir="$node_prefix"; fi
 
+# Set when a build of the binding failed: the network is then not the problem, and the last message says so.
+build_failed=""
+
 build_binding() {
-  (cd "$package_dir" && "$project_dir/node_modules/.bin/node-pre-gyp" install --build-from-source >"$cache_dir/node-gyp.log" 2>&1) \
-    || { say "node-gyp failed; see $cache_dir/node-gyp.log"; return 1; }
+  # (scripts/build-tfjs-binding.sh builds in a folder without spaces when the project's path has one.)
+  bash "$project_dir/scripts/build-tfjs-binding.sh" "$package_dir" "$cache_dir/node-gyp.log" && return 0
+  build_failed="$cache_dir/node-gyp.log"
+  say "building the binding failed (node-gyp: $(grep -m1 -iE 'error' "$cache_dir/node-gyp.log" || echo 'see the log')); see $cache_dir/node-gyp.log"
+  return 1
 }
 
 link_library_names() {
@@ -78,7 +85,7 @@ if [ -n "${TFJS_LIBTENSORFLOW_DIR:-}" ]; then
     rm -rf "$package_dir/deps" && mkdir -p "$package_dir/deps"
     cp -a "$TFJS_LIBTENSORFLOW_DIR/lib" "$TFJS_LIBTENSORFLOW_DIR/include" "$package_dir/deps/"
     [ -e "$package_dir/deps/lib/libtensorflow.so" ] || link_library_names
-    build_binding && $check && exit 0
+    build_binding && check && exit 0
   else
     say "TFJS_LIBTENSORFLOW_DIR must hold lib/ (libtensorflow*.so*) and include/tensorflow/c/c_api.h."
   fi
@@ -100,7 +107,7 @@ if wants wheel || wants maven; then
     rm -rf "$package_dir/deps" && mkdir -p "$package_dir/deps"
     if python3 "$project_dir/scripts/extract-libtensorflow.py" "$wheel" "$package_dir/deps" "$package_dir/binding" >&2 && wants wheel \
        && say "building the binding against libtensorflow from $(basename "$wheel") ..." \
-       && build_binding && $check; then
+       && build_binding && check; then
       exit 0
     fi
   else
@@ -109,7 +116,8 @@ if wants wheel || wants maven; then
 fi
 
 # 2. TensorFlow Java's native artifact (libraries only; the headers come from the wheel's extraction).
-if wants maven && command -v mvn >/dev/null && [ -f "$package_dir/deps/include/tensorflow/c/c_api.h" ]; then
+# Not after a failed build: the same build would fail again with its libraries.
+if [ -z "$build_failed" ] && wants maven && command -v mvn >/dev/null && [ -f "$package_dir/deps/include/tensorflow/c/c_api.h" ]; then
   tried+=("mvn $maven_artifact")
   say "trying TensorFlow Java's native libraries ($maven_artifact) ..."
   if mvn -q dependency:copy -Dartifact="$maven_artifact" -DoutputDirectory="$cache_dir/maven" >"$cache_dir/maven.log" 2>&1; then
@@ -127,17 +135,18 @@ with zipfile.ZipFile(jar) as archive:
                 sink.write(archive.read(name))
 PY
     link_library_names
-    build_binding && $check && exit 0
+    build_binding && check && exit 0
   else
     say "maven could not fetch $maven_artifact; see $cache_dir/maven.log"
   fi
 fi
 
 # 3. tfjs-node's own installer (last: its libtensorflow 2.9.1 is not the one the committed runs used).
-if wants download; then
+# Not after a failed build either: its other libtensorflow would change every run's key, and hide the failure.
+if [ -z "$build_failed" ] && wants download; then
   tried+=("tfjs-node's installer (libtensorflow 2.9.1 download)")
   say "trying tfjs-node's own libtensorflow download ..."
-  if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && $check; then
+  if (cd "$package_dir" && timeout 900 node scripts/install.js >"$cache_dir/tfjs-node-install.log" 2>&1) && check; then
     say "using the libtensorflow that tfjs-node downloaded."
     exit 0
   fi
@@ -146,6 +155,12 @@ fi
 
 say "FAILED: no working native TensorFlow backend. Tried:"
 for attempt in "${tried[@]}"; do say "  - $attempt"; done
+if [ -n "$build_failed" ]; then
+  # The libraries were there: what failed is the compiler's build of the binding, not a download.
+  say "The build of tfjs-node's binding failed (a compiler or node-gyp problem, not the network): see $build_failed,"
+  say "fix what it names (g++, make, python3, Node's headers), and run make native again."
+  exit 1
+fi
 say "Next: put a libtensorflow 2.x install (lib/ and include/) somewhere and run"
 say "  TFJS_LIBTENSORFLOW_DIR=/path/to/libtensorflow make native"
 say "or check that pip can reach PyPI (python3 -m pip download --no-deps $wheel_spec)."

@@ -56,8 +56,9 @@ async function freePort(): Promise<number> {
 
 /** JupyterLab on a free local port with a random token and XSRF protection on; resolves once it serves. */
 function startJupyterLab(port: number, token: string): Promise<ChildProcess> {
-  const lab = spawn(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
-    'lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
+  // Started as `make lab` starts it (scripts/lab: --allow-root added when the user is root).
+  const lab = spawn(join(PROJECT_DIRECTORY, 'scripts/lab'), [
+    '--no-browser', `--port=${port}`,
     `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${PROJECT_DIRECTORY}`,
     `--ServerApp.runtime_dir=${mkdtempSync(join(tmpdir(), 'lab-runtime-'))}`, '--ContentsManager.allow_hidden=True', '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,21 +1,24 @@
 /**
  * The run cache on small slices of the real data: a hit reads back without training; a run killed
  * at a chosen moment (fault injection, no timers) resumes to the numbers of an uninterrupted run;
- * damaged files are found, set aside and retrained, never used; a diverged run is never stored;
+ * damaged files are found, set aside and retrained, never used — also when rewritten together with
+ * their manifest (non-finite or foreign weights, a rewritten history) —, and `study repair` finds them
+ * (finished runs and checkpoints) and keeps one set-aside copy of each; a diverged run is never stored;
  * two processes asking for the same run train it once; TensorFlow's own tensor count stays flat.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '../lib/base/tensorflow';
 import { liveTensorFlowTensors } from '../lib/model/native/ops';
-import { CorruptRunError } from '../lib/study/run-files';
+import { CorruptRunError, sha256File } from '../lib/study/run-files';
 import { runKey } from '../lib/study/run-key';
 import type { RunSpec } from '../lib/study/run-spec';
-import { cachedRun, DivergedRunError, ensureRun } from '../lib/study/runs';
+import { cachedRun, DivergedRunError, ensureRun, RunRecord } from '../lib/study/runs';
+import { hasTensorBoard } from '../lib/study/tensorboard';
 import { studyData } from '../lib/study/study';
 import { trainRun } from '../lib/model/train';
 import { STUDY_PROTOCOL } from '../lib/study/protocol';
@@ -113,7 +116,42 @@ const damages: [string, (path: string) => void][] = [
   ['optimizer state truncated', (folder) => truncateSync(join(folder, 'epoch-02', 'optimizer.bin'), 1000)],
   ['history replaced by garbage', (folder) => writeFileSync(join(folder, 'epoch-02', 'history.json'), '{"not": "a history"')],
   ['manifest missing (half-written)', (folder) => writeFileSync(join(folder, 'epoch-02', 'manifest.json'), '')],
+  // Damage the digests cannot see: the files rewritten together with their manifest.
+  ['weights NaN, of the right size, with a manifest rewritten to match', (folder) => {
+    const path = join(folder, 'epoch-02', 'weights.bin');
+    writeFileSync(path, Buffer.from(new Float32Array(readFileSync(path).length / 4).fill(Number.NaN).buffer));
+    rewriteManifest(join(folder, 'epoch-02'));
+  }],
+  ['weights finite but not the epoch\'s (scaled by 1e6), manifest rewritten', (folder) => {
+    const path = join(folder, 'epoch-02', 'weights.bin');
+    const bytes = readFileSync(path);
+    writeFileSync(path, Buffer.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)).map((value) => value * 1e6).buffer));
+    rewriteManifest(join(folder, 'epoch-02'));
+  }],
+  ['history\'s last metrics rewritten (validation accuracy 0.99), manifest rewritten', (folder) => {
+    const path = join(folder, 'epoch-02', 'history.json');
+    const history = JSON.parse(readFileSync(path, 'utf8'));
+    history[1].validation.accuracy = 0.99;
+    writeFileSync(path, JSON.stringify(history));
+    rewriteManifest(join(folder, 'epoch-02'));
+  }],
+  ['history one epoch short, manifest rewritten', (folder) => {
+    const path = join(folder, 'epoch-02', 'history.json');
+    writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(path, 'utf8')).slice(0, 1)));
+    rewriteManifest(join(folder, 'epoch-02'));
+  }],
+  ['history with a NaN loss, manifest rewritten', (folder) => {
+    const path = join(folder, 'epoch-02', 'history.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/"loss":[0-9.e+-]+/, '"loss":null'));
+    rewriteManifest(join(folder, 'epoch-02'));
+  }],
 ];
+
+/** A checkpoint's manifest made to match whatever its files now hold (damage a digest cannot catch). */
+function rewriteManifest(checkpoint: string): void {
+  const names = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'history.json'];
+  writeFileSync(join(checkpoint, 'manifest.json'), JSON.stringify(Object.fromEntries(names.map((name) => [name, sha256File(join(checkpoint, name))]))));
+}
 
 for (const [damage, apply] of damages) {
   test(`damaged checkpoint (${damage}): set aside with a warning naming it; training resumes from the epoch before`, async () => {
@@ -194,6 +232,66 @@ test('concurrency: two processes asking for the same run at once train it once; 
   assert.equal(b.status, 0, b.stderr);
   assert.equal([a, b].filter((result) => /done in \d+ s, stored as/.test(result.stderr)).length, 1, 'exactly one of them trained');
   assert.deepEqual(JSON.parse(a.stdout), JSON.parse(b.stdout));
+  // A run on the full training set is watched on the test set, and its output says so.
+  assert.deepEqual(Object.keys(JSON.parse(a.stdout).final), ['epoch', 'learningRate', 'train', 'test', 'seconds']);
   const leftovers = readdirSync(join(runsDirectory, 'relu'), { recursive: true }).map(String).filter((name) => /tmp|lock|epoch-/.test(name));
   assert.deepEqual(leftovers, []);
+});
+
+test('`study repair SPEC` looks at checkpoints too: a damaged one is set aside without training, and older set-aside copies are removed', async () => {
+  const { runsDirectory, folder } = await checkpointedRun();
+  const spec = JSON.stringify({ ...SPEC, protocol: { ...SPEC.protocol, epochs: 3 } });
+  const weights = join(folder, 'epoch-02', 'weights.bin');
+  writeFileSync(weights, Buffer.from(new Float32Array(readFileSync(weights).length / 4).fill(Number.POSITIVE_INFINITY).buffer));
+  rewriteManifest(join(folder, 'epoch-02'));
+  // Copies set aside by earlier calls: of this checkpoint, and of the run folder itself.
+  mkdirSync(join(folder, 'epoch-02.damaged-1000'));
+  mkdirSync(`${folder}.damaged-1000`);
+  mkdirSync(`${folder}.damaged-2000`);
+  const cli = join(PROJECT_DIRECTORY, 'dist/lib/cli/study.js');
+  const repaired = spawnSync(process.execPath, [cli, 'repair', spec, '--runs-dir', runsDirectory], { encoding: 'utf8' });
+  assert.equal(repaired.status, 0, repaired.stderr);
+  assert.match(repaired.stderr, /epoch-02\/weights\.bin: value 0 is Infinity: weights must be finite numbers: checkpoint set aside as .*epoch-02\.damaged-\d+/);
+  assert.match(repaired.stderr, /0 damaged run\(s\) and 1 damaged checkpoint\(s\) set aside, 2 older set-aside copies removed/);
+  assert.deepEqual(readdirSync(folder).filter((name) => name.startsWith('epoch-')).map((name) => name.replace(/\d{6,}$/, 'T')).sort(), ['epoch-01', 'epoch-02.damaged-T']);
+  assert.deepEqual(readdirSync(join(runsDirectory, 'relu')).filter((name) => name.includes('.damaged-')).map((name) => name.replace(/^[0-9a-f]+/, 'key')), ['key.damaged-2000']);
+  const resumed = spawnSync(process.execPath, [cli, 'run', spec, '--runs-dir', runsDirectory], { encoding: 'utf8' });
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming after epoch 1 /);
+});
+
+test('a damaged seed-42 fold run: plan, all and tensorboard name `study repair` in one line, and `study repair` with the same options sets it aside', () => {
+  const cli = join(PROJECT_DIRECTORY, 'dist/lib/cli/study.js');
+  const runsDirectory = scratch();
+  const options = ['--limit', '200', '--epochs', '1', '--k', '2', '--runs-dir', runsDirectory];
+  const run = (argv: string[]) => spawnSync(process.execPath, [cli, ...argv, ...options], { encoding: 'utf8' });
+  const trained = run(['kfold', '--variant', 'baseline']);
+  assert.equal(trained.status, 0, trained.stderr);
+  const folds = JSON.parse(trained.stdout).kfold[0].folds.map((fold: { key: string }) => join(runsDirectory, 'baseline', fold.key));
+  // TensorBoard: a file emptied, a file deleted: each is written again (a folder with an entry is not a whole file).
+  const events = (folder: string) => join(folder, 'tensorboard', readdirSync(join(folder, 'tensorboard'))[0]);
+  const record = (folder: string) => JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord;
+  const file = join(events(folds[0]), readdirSync(events(folds[0]))[0]);
+  assert.equal(hasTensorBoard(record(folds[0]), folds[0]), true, 'a whole file counts as written');
+  truncateSync(file, readFileSync(file).length - 3);
+  assert.equal(hasTensorBoard(record(folds[0]), folds[0]), false, 'a file cut short does not');
+  truncateSync(file, 0);
+  rmSync(join(events(folds[1]), readdirSync(events(folds[1]))[0]));
+  const rewritten = run(['tensorboard']);
+  assert.equal(rewritten.status, 0, rewritten.stderr);
+  assert.match(rewritten.stderr, /TensorBoard event files written for 2 of \d+ run\(s\) of the plan/);
+  truncateSync(join(folds[0], 'run.json'), 100);
+  for (const command of ['plan', 'all', 'tensorboard']) {
+    const result = run([command]);
+    assert.equal(result.status, 1, `${command}: ${result.stderr}`);
+    const last = result.stderr.trim().split('\n').pop()!;
+    assert.match(last, /^study: .*run\.json: not valid JSON .*; a damaged finished run: `npm run study -- repair` \(with the same options, or with the run's spec\) sets it aside/, command);
+  }
+  const repaired = run(['repair']);
+  assert.equal(repaired.status, 0, repaired.stderr);
+  assert.match(repaired.stderr, /run\.json: not valid JSON .*: run set aside as .*\.damaged-\d+/);
+  assert.match(repaired.stderr, /1 damaged run\(s\) and 0 damaged checkpoint\(s\) set aside/);
+  const plan = run(['plan']);
+  assert.equal(plan.status, 0, plan.stderr);
+  assert.ok(plan.stdout.split('\n').some((line) => line.includes('"baseline"') && line.includes('"index":0') && line.includes('"seed":42')), 'the set-aside run is planned again');
 });

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nodeVersionProblem } from '../lib/cli/guard';
 import { workerCount } from '../lib/cli/study-commands';
+import { notARegularFile } from '../lib/study/run-files';
 import { DATA_DIRECTORY, PROJECT_DIRECTORY } from './paths';
 
 const cli = join(PROJECT_DIRECTORY, 'dist/lib/cli/study.js');
@@ -33,16 +33,29 @@ function assertOneLine(result: ReturnType<typeof study>, status: number, message
 const USAGE: [string[], RegExp][] = [
   [['kfold', '--variant', 'lenet'], /unknown variant "lenet"; expected one of baseline, relu, maxpooling, dropout, leakyrelu/],
   [['kfold'], /kfold needs --variant NAME/],
-  [['kfold', '--variant', 'relu', '--k', '1'], /--k needs an integer ≥ 2, got "1"/],
-  [['kfold', '--variant', 'relu', '--epochs', '0'], /--epochs needs an integer ≥ 1, got "0"/],
-  [['kfold', '--variant', 'relu', '--epochs', 'many'], /--epochs needs an integer ≥ 1, got "many"/],
+  [['kfold', '--variant', 'relu', '--k', '1'], /--k needs a decimal integer ≥ 2, got "1"/],
+  [['kfold', '--variant', 'relu', '--epochs', '0'], /--epochs needs a decimal integer ≥ 1, got "0"/],
+  [['kfold', '--variant', 'relu', '--epochs', 'many'], /--epochs needs a decimal integer ≥ 1, got "many"/],
   [['train'], /unknown command "train"/],
   [['all', '--fast'], /unknown option "--fast"/],
   [['kfold', '--variant', 'relu', '--runs-dir'], /--runs-dir needs a value/],
   [['kfold', '--variant', 'relu', '--data-dir'], /--data-dir needs a value/],
   [['all', '--json'], /--json needs a value/],
   [['all', '--json', '--workers', '2'], /--json needs a value/],
-  [['all', '--workers', '0'], /--workers needs an integer ≥ 1, got "0"/],
+  [['all', '--workers', '0'], /--workers needs a decimal integer ≥ 1, got "0"/],
+  // Numbers are decimal: 0x10 is not 16, 1e3 not 1000.
+  [['plan', '--seed', '0x10'], /--seed needs a decimal integer ≥ 0, got "0x10"/],
+  [['plan', '--limit', '1e3'], /--limit needs a decimal integer ≥ 10, got "1e3"/],
+  [['plan', '--seed', '-1'], /--seed needs a decimal integer ≥ 0, got "-1"/],
+  // An option a command does not use is refused, never ignored.
+  [['plan', '--variant', 'relu'], /--variant does not apply to plan \(it is an option of kfold\)/],
+  [['plan', '--workers', '2'], /--workers does not apply to plan/],
+  [['tensorboard', '--json', 'out.json'], /--json does not apply to tensorboard/],
+  [['run', '{}', '--epochs', '3'], /run takes its run from the spec \(variant, protocol, seed, split and data slice\): --epochs does not apply; change the spec instead/],
+  [['run', '{}', '--profile', 'fast'], /run takes its run from the spec .*: --profile does not apply/],
+  [['run', '{}', '--limit', '100'], /run takes its run from the spec .*: --limit does not apply/],
+  [['repair', '{}', '--seed', '3'], /repair takes its run from the spec .*: --seed does not apply/],
+  [['all', 'extra'], /unexpected argument "extra"/],
   [['run'], /run needs a value/],
 ];
 
@@ -117,7 +130,7 @@ test('--json is written atomically, and only once the summary is complete', () =
   writeFileSync(path, '{"previous": true}\n');
   const result = study(['kfold', '--variant', 'relu', ...FAST, '--runs-dir', scratch(), '--json', path]);
   assert.equal(result.status, 0, result.stderr);
-  assert.equal(JSON.parse(require('node:fs').readFileSync(path, 'utf8')).command, 'kfold');
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).command, 'kfold');
   assert.deepEqual(readdirSync(folder), ['study.json'], 'no temporary file left');
 });
 
@@ -157,9 +170,98 @@ test('--workers is capped at the CPU cores (and at the runs) unless --oversubscr
   assert.match(result.stderr, /training 2 run\(s\) in 2 worker processes/);
 });
 
-test('Node.js outside 20–22 is refused with what to do', () => {
-  assert.equal(nodeVersionProblem('20.20.2'), null);
-  assert.equal(nodeVersionProblem('22.1.0'), null);
-  assert.match(nodeVersionProblem('23.1.0')!, /Node\.js 23\.1\.0 is not supported: tfjs-node 4\.22 needs Node\.js 20 to 22/);
-  assert.match(nodeVersionProblem('18.19.0')!, /not supported/);
+/** Runs the study command line and says whether tfjs-node was loaded by the time it exited. */
+function studyNoting(argv: string[]) {
+  const preload = join(scratch(), 'note-tensorflow.js');
+  writeFileSync(preload, "process.on('exit', () => process.stderr.write('\\ntfjs-node loaded: ' + Object.keys(require.cache).some((path) => path.includes('tfjs-node')) + '\\n'));\n");
+  const result = spawnSync(process.execPath, ['--require', preload, cli, ...argv], { encoding: 'utf8' });
+  const lines = result.stderr.trim().split('\n');
+  return { ...result, loaded: /tfjs-node loaded: true/.test(result.stderr), message: lines[lines.length - 3] ?? lines[0] };
+}
+
+test('arguments, the profile, the settings and a spec are refused before TensorFlow loads', () => {
+  const cases: [string[], RegExp][] = [
+    [['plan', '--profile', 'bogus'], /--profile must be one of full, fast, got "bogus"/],
+    [['run', JSON.stringify({ variant: 'relu' }), '--runs-dir', scratch()], /not a valid run spec/],
+    [['plan', '--seed', '0x10'], /--seed needs a decimal integer/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = studyNoting(argv);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, message);
+    assert.equal(result.loaded, false, `${argv.join(' ')}: tfjs-node was loaded before the refusal`);
+  }
+});
+
+test('study run: a spec\'s protocol is checked field by field (decay factor in (0, 1], every-epochs a positive integer, no unknown fields)', () => {
+  const spec = (protocol: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({
+    variant: 'relu', protocol: { epochs: 2, batchSize: 32, learningRate: 0.001, decay: null, ...protocol }, seed: 1, split: { kind: 'full' }, limit: 200, ...extra,
+  });
+  const cases: [string, RegExp][] = [
+    [spec({ decay: { factor: -1, everyEpochs: 5 } }), /protocol\.decay\.factor must be a number in \(0, 1\], got -1/],
+    [spec({ decay: { factor: 1e6, everyEpochs: 5 } }), /protocol\.decay\.factor must be a number in \(0, 1\], got 1000000/],
+    [spec({ decay: { factor: 0.5, everyEpochs: 0 } }), /protocol\.decay\.everyEpochs must be an integer ≥ 1, got 0/],
+    [spec({ decay: { factor: 0.5, everyEpochs: 2.5 } }), /protocol\.decay\.everyEpochs must be an integer ≥ 1, got 2\.5/],
+    [spec({ learningRate: -0.1 }), /protocol\.learningRate must be a finite number > 0/],
+    [spec({ learningRate: 'fast' }), /protocol\.learningRate must be a finite number > 0/],
+    [spec({ epochs: 2, batchSize: 0 }), /protocol\.batchSize must be an integer ≥ 1/],
+    [spec({}, { seeds: 3 }), /unknown field seeds/],
+    [spec({ momentum: 0.9 }), /unknown field protocol\.momentum/],
+  ];
+  const runsDirectory = scratch();
+  for (const [text, message] of cases) assertOneLine(study(['run', text, '--runs-dir', runsDirectory]), 1, message);
+  assert.deepEqual(readdirSync(runsDirectory), [], 'nothing trained');
+});
+
+test('--json onto a symbolic link or a named pipe (or beside one, for a results set) is refused in one line before anything trains', () => {
+  const runsDirectory = scratch();
+  const folder = scratch();
+  const target = join(folder, 'target.json');
+  writeFileSync(target, 'kept\n');
+  symlinkSync(target, join(folder, 'link.json'));
+  assert.equal(spawnSync('mkfifo', [join(folder, 'pipe.json')]).status, 0);
+  const results = scratch();
+  symlinkSync(target, join(results, 'histories.csv'));
+  const cases: [string[], RegExp][] = [
+    [['kfold', '--variant', 'relu', ...FAST, '--json', join(folder, 'link.json')], /link\.json: it is a symbolic link, not a regular file/],
+    [['kfold', '--variant', 'relu', ...FAST, '--json', join(folder, 'pipe.json')], /pipe\.json: it is a named pipe, not a regular file/],
+    [['select', ...FAST, '--json', join(results, 'study.json')], /histories\.csv \(written beside it\): it is a symbolic link, not a regular file/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = study([...argv, '--runs-dir', runsDirectory]);
+    assertOneLine(result, 1, message);
+    assert.match(result.lastLine, /nothing was trained/);
+  }
+  assert.deepEqual(readdirSync(runsDirectory), [], 'nothing trained');
+  assert.ok(lstatSync(join(folder, 'link.json')).isSymbolicLink() && readFileSync(target, 'utf8') === 'kept\n', 'the link and its target are untouched');
+  assert.equal(notARegularFile('/dev/null'), 'it is a device, not a regular file');
+});
+
+test('a results set is replaced as a whole: a full disk while writing histories.csv leaves every file of the previous set, and the message names the file', () => {
+  const runsDirectory = scratch();
+  const folder = scratch();
+  const json = join(folder, 'study.json');
+  const first = study(['select', ...FAST, '--runs-dir', runsDirectory, '--json', json]);
+  assert.equal(first.status, 0, first.stderr);
+  const names = ['study.json', 'cv-folds.csv', 'final-runs.csv', 'histories.csv'];
+  assert.deepEqual(readdirSync(folder).sort(), [...names].sort());
+  for (const name of names) writeFileSync(join(folder, name), `previous ${name}\n`);
+  const failed = study(['select', ...FAST, '--runs-dir', runsDirectory, '--json', json], { STUDY_INJECT_FAULT: 'disk-full:histories.csv' });
+  assertOneLine(failed, 1, new RegExp(`^study: ${join(folder, 'histories.csv').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no space left on the device`));
+  for (const name of names) assert.equal(readFileSync(join(folder, name), 'utf8'), `previous ${name}\n`, `${name} was replaced`);
+  assert.deepEqual(readdirSync(folder).sort(), [...names].sort(), 'no temporary file left');
+});
+
+test('the other command lines refuse an argument they do not take, in one line (none ignores it)', () => {
+  for (const [script, argv, message] of [
+    ['arithmetic.js', ['--wirte'], /^arithmetic: unknown argument "--wirte"/],
+    ['arithmetic.js', ['--keep-fingerprint'], /^arithmetic: --keep-fingerprint applies only with --write/],
+    ['readme.js', ['--chek'], /^readme: unknown argument "--chek"/],
+  ] as [string, string[], RegExp][]) {
+    const result = spawnSync(process.execPath, [join(PROJECT_DIRECTORY, 'dist/lib/cli', script), ...argv], { encoding: 'utf8' });
+    assert.notEqual(result.status, 0);
+    const last = result.stderr.trim().split('\n').pop()!;
+    assert.match(last, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, 'a stack trace');
+  }
 });

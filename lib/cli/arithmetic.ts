@@ -10,14 +10,25 @@
  *   --keep-fingerprint   with --write: keeps every fingerprint (for a change of the probe itself,
  *                        when the arithmetic of the runs did not change)
  */
-import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ARITHMETIC_LOCK, ArithmeticLock, checkArithmetic, fingerprintOf, partsFor, probeMargin, readLock } from '../study/arithmetic-probe';
+import type { ArithmeticLock } from '../study/arithmetic-probe';
 import { VARIANTS } from '../model/network';
+import { runCommandLine } from './guard';
+
+/** The options, checked before the probe (and TensorFlow) loads. @throws UsageError */
+function readOptions(argv: string[]): { write: boolean; keep: boolean } {
+  const usage = (problem: string) => Object.assign(new Error(`${problem} (usage: arithmetic.js [--write [--keep-fingerprint]])`), { name: 'UsageError' });
+  const unknown = argv.find((argument) => argument !== '--write' && argument !== '--keep-fingerprint');
+  if (unknown) throw usage(`unknown argument "${unknown}"`);
+  if (argv.includes('--keep-fingerprint') && !argv.includes('--write')) throw usage('--keep-fingerprint applies only with --write');
+  return { write: argv.includes('--write'), keep: argv.includes('--keep-fingerprint') };
+}
 
 async function main(): Promise<void> {
-  const write = process.argv.includes('--write');
-  const keep = process.argv.includes('--keep-fingerprint');
+  const { write, keep } = readOptions(process.argv.slice(2));
+  // Loaded only now (they load TensorFlow, which takes seconds): the options are checked first.
+  const { ARITHMETIC_LOCK, checkArithmetic, fingerprintOf, partsFor, probeMargin, readLock } = await import('../study/arithmetic-probe');
+  const { writeFileAtomically } = await import('../study/run-files');
   const check = await checkArithmetic();
   const lockName = relative(process.cwd(), ARITHMETIC_LOCK);
   const changed = VARIANTS.filter((variant) => check.differences[variant].length > 0);
@@ -38,8 +49,8 @@ async function main(): Promise<void> {
   const fingerprints = Object.fromEntries(VARIANTS.map((variant) => [variant,
     previous && (keep || !changed.includes(variant)) ? previous.fingerprints[variant] : fingerprintOf(partsFor(check.probe, variant))]));
   const lock: ArithmeticLock = { fingerprints: fingerprints as ArithmeticLock['fingerprints'], ...check.probe };
-  writeFileSync(ARITHMETIC_LOCK, `${JSON.stringify(lock, null, 1)}\n`);
+  writeFileAtomically(ARITHMETIC_LOCK, `${JSON.stringify(lock, null, 1)}\n`);
   console.log(`arithmetic: wrote ${lockName}; ${keep || changed.length === 0 ? 'no run key changed' : `the run keys of ${changed.join(', ')} changed`}`);
 }
 
-void main();
+if (require.main === module) runCommandLine('arithmetic', main);

@@ -3,24 +3,16 @@
  * one line `<program>: <what happened, what to do>` and a non-zero exit, never a stack trace.
  * (Stack traces are kept for what is not expected: a bug.)
  */
+import { nodeVersionProblem } from '../base/node-version';
 import { DataFileError } from '../data/idx-files';
 
-/** tfjs-node 4.22's native binding builds and runs on Node.js 20 to 22 (N-API 8; it breaks on 23+). */
-export const SUPPORTED_NODE = { lowest: 20, highest: 22 };
-
-/** What is wrong with this Node.js for the project, or null. */
-export function nodeVersionProblem(version = process.versions.node): string | null {
-  const major = Number(version.split('.')[0]);
-  if (major >= SUPPORTED_NODE.lowest && major <= SUPPORTED_NODE.highest) return null;
-  return `Node.js ${version} is not supported: tfjs-node 4.22 needs Node.js ${SUPPORTED_NODE.lowest} to ${SUPPORTED_NODE.highest} ` +
-    `(install Node.js ${SUPPORTED_NODE.highest}, e.g. with nvm, and run make again)`;
-}
+export { nodeVersionProblem, SUPPORTED_NODE } from '../base/node-version';
 
 /** Errors the user can act on, by class name (checked by name so this module loads no TensorFlow). */
 const EXPECTED_ERRORS = new Set([
   'UsageError', 'SettingsError', 'ProfileError', 'DataFileError', 'WorkerPoolError', 'CorruptRunError', 'DivergedRunError',
   'NativeInternalsError', 'FoldError', 'SpecError', 'OutputFileError', 'TrainingInterrupted', 'VariantDesignError',
-  'VerifySampleError', 'NotReproducedError',
+  'VerifySampleError', 'NotReproducedError', 'NodeVersionError',
 ]);
 
 const ERRNO_TEXT: Record<string, string> = {

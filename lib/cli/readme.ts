@@ -5,7 +5,7 @@
  * without --check the README is rewritten in place (make readme), with --check it fails when a
  * section differs from what the results give (the tests run it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_DIRECTORY } from '../base/paths';
 import { VARIANT_TITLES, VARIANTS, VariantName } from '../model/network';
@@ -13,6 +13,7 @@ import { errataMarkdown } from '../report/errata';
 import { STEP_DECAY } from '../study/protocol';
 import { seedSpread } from '../study/statistics';
 import { ORIGINAL_DECAY, ORIGINAL_TEST, ORIGINAL_VALIDATION } from '../report/original-study';
+import { writeFileAtomically } from '../study/run-files';
 import { runCommandLine } from './guard';
 
 interface Spread { mean: number; std: number; min: number; max: number; n: number }
@@ -80,6 +81,8 @@ export function regenerate(readme: string, generated: Record<string, string>): s
 }
 
 async function main(): Promise<void> {
+  const unknown = process.argv.slice(2).find((argument) => argument !== '--check');
+  if (unknown) throw Object.assign(new Error(`unknown argument "${unknown}" (the one option is --check)`), { name: 'UsageError' });
   const path = join(PROJECT_DIRECTORY, 'README.md');
   const summary = JSON.parse(readFileSync(join(PROJECT_DIRECTORY, 'results', 'study.json'), 'utf8')) as Summary;
   const readme = readFileSync(path, 'utf8');
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
     if (updated !== readme) throw Object.assign(new Error('README.md\'s generated sections differ from results/study.json, results/bench.md and the errata: run `make readme`'), { name: 'UsageError' });
     return;
   }
-  writeFileSync(path, updated);
+  writeFileAtomically(path, updated);
 }
 
 if (require.main === module) runCommandLine('readme', main, 1);

@@ -1,42 +1,51 @@
 /**
  * The commands of `npm run study` (lib/cli/study.ts reads the command line).
  */
-import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VARIANTS } from '../model/network';
 import { currentProfile, parseProfile, profileOptions } from '../study/profiles';
 import { ProgressReporter, terminalReporter } from '../study/progress';
-import { CorruptRunError, writeFileAtomically } from '../study/run-files';
+import { CorruptRunError, notARegularFile, OutputFileError, writeFilesTogether } from '../study/run-files';
+import { pruneSetAside, setAside, setAsideCheckpointNames } from '../study/run-checks';
 import { parseSpec, RunSpec } from '../study/run-spec';
 import type { Request } from './request';
-import { cachedRun, DEFAULT_RUNS_DIRECTORY, ensureRun, runLocation } from '../study/runs';
-import { loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
+import { cachedRun, damagedCheckpoints, DEFAULT_RUNS_DIRECTORY, ensureRun, labelledEpoch, runLocation } from '../study/runs';
+import { crossValidationSpecs, loadRunData, runKFold, studyPlan, StudyOptions, trainPlan } from '../study/study';
 import { hasTensorBoard, writeTensorBoard } from '../study/tensorboard';
-import { kfoldSummary, studySummary, writeResults } from '../study/results';
+import { kfoldSummary, resultFiles, studySummary, writeResults } from '../study/results';
 import { NotReproducedError, sampleListing, verificationSample, verifyCommittedRuns } from '../study/verify';
 import { reportLines } from '../study/verify-report';
 import { DEFAULT_SAMPLE_SEED } from '../study/verify-sample';
 
-/** The JSON output cannot be written: said before any training starts. */
-class OutputFileError extends Error {
-  constructor(path: string, problem: string) {
-    super(`cannot write --json ${path}: ${problem}; choose another file or fix its folder's permissions (nothing was trained)`);
-    this.name = 'OutputFileError';
-  }
-}
+/** Commands whose --json writes a results set (the summary and the CSV files beside it). */
+const WRITES_RESULT_SET = ['all', 'select', 'decay'];
 
-/** Checks that `path` can be created or replaced, before hours of training depend on it. */
-function checkWritable(path: string): void {
+/** A --json file that cannot be written, said before anything trains. */
+const outputFileError = (path: string, problem: string) =>
+  new OutputFileError(`--json ${path}`, problem, 'choose another file or fix its folder\'s permissions (nothing was trained)');
+
+/**
+ * Checks that every file the command will write for --json (`path`, and for a results set the CSV
+ * files beside it) can be created or replaced, before hours of training depend on it: its folder
+ * exists and is writable, and the file is new or a regular file (never a link or device, which the
+ * rename into place would replace with a regular file).
+ * @throws OutputFileError
+ */
+function checkWritable(path: string, command: string): void {
   const folder = dirname(path);
-  if (!existsSync(folder)) throw new OutputFileError(path, `its folder ${folder} does not exist`);
-  if (!statSync(folder).isDirectory()) throw new OutputFileError(path, `${folder} is not a folder`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputFileError(path, 'it is a folder');
+  if (!existsSync(folder)) throw outputFileError(path, `its folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw outputFileError(path, `${folder} is not a folder`);
+  for (const file of WRITES_RESULT_SET.includes(command) ? resultFiles(path) : [path]) {
+    const problem = notARegularFile(file);
+    if (problem) throw outputFileError(path, file === path ? problem : `${file} (written beside it): ${problem}`);
+  }
   try {
     accessSync(folder, constants.W_OK);
     if (existsSync(path)) accessSync(path, constants.W_OK);
   } catch {
-    throw new OutputFileError(path, 'permission denied');
+    throw outputFileError(path, 'permission denied');
   }
 }
 
@@ -78,46 +87,71 @@ async function plan(options: StudyOptions): Promise<void> {
 async function runOne(text: string, options: StudyOptions): Promise<void> {
   const spec: RunSpec = parseSpec(text, VARIANTS);
   const record = await ensureRun(spec, () => loadRunData(spec, options.dataDirectory), { runsDirectory: options.runsDirectory, reporter });
-  console.log(JSON.stringify({ key: record.key, variant: spec.variant, final: record.history[record.history.length - 1] }));
+  console.log(JSON.stringify({ key: record.key, variant: spec.variant, final: labelledEpoch(spec, record.history[record.history.length - 1]) }));
 }
 
-/** `repair`: damaged runs set aside (the plan's, or one spec's), so that the next call retrains them. */
+/**
+ * `repair`: damaged runs and damaged checkpoints set aside (the plan's, or one spec's), so that the
+ * next call retrains or resumes them; older set-aside copies removed (the newest of each is kept).
+ * The cross-validation is repaired first: the rest of the plan (the final retrainings) is computed
+ * from its runs.
+ */
 async function repair(options: StudyOptions, specText: string | null): Promise<void> {
-  const specs = specText ? [parseSpec(specText, VARIANTS)] : (await studyPlan(options)).specs;
-  let damaged = 0;
-  for (const spec of specs) {
-    try {
-      await cachedRun(spec, options.runsDirectory);
-    } catch (error) {
-      if (!(error instanceof CorruptRunError)) throw error;
-      const { folder } = await runLocation(spec, options.runsDirectory);
-      const aside = `${folder}.damaged-${Date.now()}`;
-      renameSync(folder, aside);
-      damaged += 1;
-      reporter.log(`${error.message}: set aside as ${aside}`);
-    }
+  const runsDirectory = options.runsDirectory ?? DEFAULT_RUNS_DIRECTORY;
+  const counts = { runs: 0, checkpoints: 0, removed: 0 };
+  const repairAll = async (specs: RunSpec[]) => { for (const spec of specs) await repairRun(spec, runsDirectory, counts); };
+  if (specText) {
+    await repairAll([parseSpec(specText, VARIANTS)]);
+  } else {
+    const crossValidation = crossValidationSpecs(options);
+    await repairAll(crossValidation);
+    const done = new Set(crossValidation.map((spec) => JSON.stringify(spec)));
+    await repairAll((await studyPlan(options)).specs.filter((spec) => !done.has(JSON.stringify(spec))));
   }
-  reporter.log(`${damaged} damaged run(s) set aside; the next call (study all or run, or a notebook) retrains them`);
+  reporter.log(`${counts.runs} damaged run(s) and ${counts.checkpoints} damaged checkpoint(s) set aside, ${counts.removed} older set-aside ` +
+    'copies removed; the next call (study all or run, or a notebook) retrains or resumes them');
 }
 
-/** `tensorboard`: event files for every run of the plan that lacks them. */
+async function repairRun(spec: RunSpec, runsDirectory: string, counts: { runs: number; checkpoints: number; removed: number }): Promise<void> {
+  const { folder } = await runLocation(spec, runsDirectory);
+  try {
+    await cachedRun(spec, runsDirectory);
+  } catch (error) {
+    if (!(error instanceof CorruptRunError)) throw error;
+    reporter.log(`${error.path}: ${error.problem}: run set aside as ${setAside(folder)}`);
+    counts.runs += 1;
+  }
+  for (const { checkpoint, error } of damagedCheckpoints(spec, folder)) {
+    reporter.log(`${error.path}: ${error.problem}: checkpoint set aside as ${setAside(checkpoint)}`);
+    counts.checkpoints += 1;
+  }
+  for (const copy of [folder, ...setAsideCheckpointNames(folder).map((name) => join(folder, name))].flatMap(pruneSetAside)) {
+    reporter.log(`removed ${copy}, an older set-aside copy`);
+    counts.removed += 1;
+  }
+}
+
+/** `tensorboard`: event files for every run of the plan that lacks them or holds them incomplete. */
 async function tensorBoard(options: StudyOptions): Promise<void> {
   const { specs } = await studyPlan(options);
   let written = 0;
+  let absent = 0;
   for (const spec of specs) {
     const run = await cachedRun(spec, options.runsDirectory);
     const { folder } = await runLocation(spec, options.runsDirectory);
-    if (run && !hasTensorBoard(folder)) {
+    if (!run) absent += 1;
+    else if (!hasTensorBoard(run, folder)) {
       writeTensorBoard(run, folder);
       written += 1;
     }
   }
-  reporter.log(`TensorBoard event files written for ${written} run(s); \`make tensorboard\` serves ${options.runsDirectory} on 127.0.0.1`);
+  reporter.log(`TensorBoard event files written for ${written} of ${specs.length} run(s) of the plan` +
+    `${absent > 0 ? ` (${absent} not trained yet)` : ''}; \`make tensorboard\` serves ${options.runsDirectory} on 127.0.0.1`);
 }
 
 export async function runRequest(request: Request): Promise<void> {
   const options = optionsFor(request);
-  if (request.json) checkWritable(request.json);
+  if (request.json) checkWritable(request.json, request.command);
   switch (request.command) {
     case 'plan': return plan(options);
     case 'run': return runOne(request.spec!, options);
@@ -158,7 +192,7 @@ async function verify(request: Request, options: StudyOptions): Promise<void> {
   const report = await verifyCommittedRuns(verifyOptions);
   console.log(reportLines(report).join('\n'));
   if (request.json) {
-    writeFileAtomically(request.json, `${JSON.stringify(report, null, 2)}\n`);
+    writeFilesTogether([[request.json, `${JSON.stringify(report, null, 2)}\n`]]);
     reporter.log(`wrote the verification report to ${request.json}`);
   }
   if (report.verdict === 'not reproduced') throw new NotReproducedError(report);
@@ -168,6 +202,6 @@ async function verify(request: Request, options: StudyOptions): Promise<void> {
 function report(summary: Record<string, unknown>, runs: Parameters<typeof writeResults>[2], json: string | null): void {
   console.log(JSON.stringify(summary, null, 2));
   if (!json) return;
-  const written = runs.length > 0 ? writeResults(json, summary, runs) : (writeFileAtomically(json, `${JSON.stringify(summary, null, 2)}\n`), [json]);
+  const written = runs.length > 0 ? writeResults(json, summary, runs) : (writeFilesTogether([[json, `${JSON.stringify(summary, null, 2)}\n`]]), [json]);
   reporter.log(`wrote ${written.join(', ')}`);
 }

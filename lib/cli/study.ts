@@ -4,12 +4,15 @@
  */
 import { resolve } from 'node:path';
 import { VARIANTS } from '../model/network';
+import { pinSettings } from '../base/tensorflow-settings';
 import { DROPOUT_READINGS } from '../study/dropout-question';
+import { currentProfile, parseProfile } from '../study/profile-names';
+import { parseSpec } from '../study/run-spec';
+import { runCommandLine } from './guard';
+import { COMMANDS, Command, Request } from './request';
 
 /** What `kfold --variant` takes: the five, and the study's dropout readings (notebook 13). */
 const KFOLD_VARIANTS = [...VARIANTS, ...DROPOUT_READINGS];
-import { runCommandLine } from './guard';
-import { COMMANDS, Command, Request } from './request';
 
 const HELP = `Usage: npm run study -- <command> [options]
 
@@ -23,11 +26,14 @@ Commands:
   plan                  the runs \`all\` still needs, one JSON spec per line (for GNU parallel,
                         a Slurm array, a Kubernetes Job: see README); the final retrainings are
                         listed once the cross-validation they depend on is in the cache
-  run SPEC              train exactly one run, given as a JSON spec (a line of \`plan\`)
-  repair [SPEC]         set aside damaged runs of the plan, or the one run SPEC, as
-                        <key>.damaged-<time>, so that the next call retrains them
-  tensorboard           write the TensorBoard event files that runs of the plan lack
-                        (\`make tensorboard\` then serves them on 127.0.0.1)
+  run SPEC              train exactly one run, given as a JSON spec (a line of \`plan\`); the spec
+                        fixes variant, protocol, seed, split and data slice (only --data-dir and
+                        --runs-dir apply)
+  repair [SPEC]         set aside damaged runs and damaged checkpoints of the plan (or of the one
+                        run SPEC) as <name>.damaged-<time>, so that the next call retrains or
+                        resumes them; keeps the newest set-aside copy of each and removes older ones
+  tensorboard           write the TensorBoard event files that runs of the plan lack or hold
+                        incomplete (\`make tensorboard\` then serves them on 127.0.0.1)
   verify                retrain a seeded sample of the committed runs (--runs-dir) into a
                         temporary folder, compare every epoch's metrics with the record and
                         print a report: bit for bit on the record's CPU kind and settings, within
@@ -44,14 +50,16 @@ Options:
   --k N              folds (integer ≥ 2, default 5)
   --epochs N         epochs per run (integer ≥ 1; default: the profile's)
   --seed N           seed of weights, folds, shuffles and dropout (integer ≥ 0, default 42)
+                     (every N is a decimal integer: 0x10 or 1e3 is refused)
   --limit N          use only the first N training and N test images (default: the profile's)
   --data-dir DIR     verified Fashion-MNIST files (default: data/)
   --runs-dir DIR     run cache (default: runs/, or RUNS_DIRECTORY)
   --workers N        train missing runs in N worker processes at once (default 1; verify: 2);
                      capped at the number of runs and of CPU cores unless --oversubscribe is given
   --oversubscribe    allow more workers than CPU cores
-  --json FILE        also write the JSON summary (verify: its report) to FILE, atomically
-                     (checked writable first)
+  --json FILE        also write the JSON summary (verify: its report) to FILE; all, select and
+                     decay write the CSV files beside it, the set replaced as a whole; FILE and
+                     each CSV must be new or a regular file (not a link or device), checked first
   --runs N           verify: a stratified random sample of N runs (every kind of run once, in a
                      seeded order, before any twice; a kind: variant, protocol, split, data slice)
   --minutes M        verify: as many runs of that order as fit M minutes, estimated from their
@@ -61,6 +69,11 @@ Options:
   --key KEY          verify: exactly the committed run of that key (repeatable)
   --list             verify: list the sample and its estimated time, retrain nothing
   --help             this text
+
+An option a command does not use is refused, never ignored: kfold, select, decay and all take
+the study's options (--profile --k --epochs --seed --limit) and the training ones (--data-dir
+--runs-dir --workers --oversubscribe --json); plan, repair and tensorboard the study's options and
+--runs-dir; run --data-dir and --runs-dir; verify the training ones and its own.
 
 Every run is cached: asking again reads it back; an interrupted run resumes at its last good
 epoch; two processes asking for the same run at once train it once.`;
@@ -72,10 +85,11 @@ export class UsageError extends Error {
   }
 }
 
+/** A decimal integer ≥ minimum (no sign, no hex, no exponent: "0x10" or "1e3" is refused, never read as 16 or 1000). */
 function integer(flag: string, value: string | undefined, minimum: number): number {
   const number = Number(value);
-  if (value === undefined || value === '' || !Number.isInteger(number) || number < minimum) {
-    throw new UsageError(`${flag} needs an integer ≥ ${minimum}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+  if (value === undefined || !/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
+    throw new UsageError(`${flag} needs a decimal integer ≥ ${minimum}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
   }
   return number;
 }
@@ -97,7 +111,42 @@ const keysSoFar = (request: Request) => (request.verify.sample?.kind === 'keys' 
 
 /** Options only `verify` takes, and options it refuses: it retrains committed runs exactly as recorded. */
 const VERIFY_ONLY = ['--runs', '--minutes', '--all', '--key', '--sample-seed', '--list'];
-const NOT_FOR_VERIFY = ['--variant', '--profile', '--k', '--epochs', '--seed', '--limit'];
+/** The options that decide which runs the study asks for. */
+const STUDY_SHAPE = ['--profile', '--k', '--epochs', '--seed', '--limit'];
+const TRAINING = ['--data-dir', '--runs-dir', '--workers', '--oversubscribe', '--json'];
+
+/** The options each command takes; any other is refused, never ignored. */
+const OPTIONS_OF: Record<Command, string[]> = {
+  kfold: ['--variant', ...STUDY_SHAPE, ...TRAINING],
+  select: [...STUDY_SHAPE, ...TRAINING],
+  decay: [...STUDY_SHAPE, ...TRAINING],
+  all: [...STUDY_SHAPE, ...TRAINING],
+  plan: [...STUDY_SHAPE, '--runs-dir'],
+  run: ['--data-dir', '--runs-dir'],
+  repair: [...STUDY_SHAPE, '--runs-dir'],
+  tensorboard: [...STUDY_SHAPE, '--runs-dir'],
+  verify: ['--data-dir', '--runs-dir', '--workers', '--oversubscribe', '--json', ...VERIFY_ONLY],
+};
+
+/** Why `flag` does not apply to `command`, in one sentence. */
+function misplacedOption(command: Command, flag: string, withSpec: boolean): string {
+  if (command === 'verify') return `verify retrains committed runs as recorded: ${flag} does not apply`;
+  if (VERIFY_ONLY.includes(flag)) return `${flag} is an option of verify, not of ${command}`;
+  if (withSpec && [...STUDY_SHAPE, '--variant'].includes(flag)) {
+    return `${command} takes its run from the spec (variant, protocol, seed, split and data slice): ${flag} does not apply; change the spec instead`;
+  }
+  const owners = (Object.keys(OPTIONS_OF) as Command[]).filter((other) => OPTIONS_OF[other].includes(flag));
+  return `${flag} does not apply to ${command}${owners.length > 0 ? ` (it is an option of ${owners.join(', ')})` : ''}`;
+}
+
+/** Options given to a command that does not take them, and verify's sample options given together. @throws UsageError */
+function checkCommandOptions(command: Command, given: string[], withSpec: boolean): void {
+  const allowed = command === 'repair' && withSpec ? ['--runs-dir'] : OPTIONS_OF[command];
+  const misplaced = given.find((flag) => !allowed.includes(flag));
+  if (misplaced) throw new UsageError(misplacedOption(command, misplaced, withSpec));
+  const samples = [...new Set(given.filter((flag) => ['--runs', '--minutes', '--all', '--key'].includes(flag)))];
+  if (samples.length > 1) throw new UsageError(`${samples.join(' and ')} exclude each other: give one of --runs N, --minutes M, --all, --key KEY`);
+}
 
 /** Sets one option that takes a value. @throws UsageError on an unknown option or a bad value */
 function setOption(request: Request, flag: string, value: string | undefined): void {
@@ -120,14 +169,8 @@ function setOption(request: Request, flag: string, value: string | undefined): v
   }
 }
 
-/** Options given to a command that does not take them, and verify's sample options given together. @throws UsageError */
-function checkCommandOptions(command: string, given: string[]): void {
-  const misplaced = command === 'verify' ? given.find((flag) => NOT_FOR_VERIFY.includes(flag)) : given.find((flag) => VERIFY_ONLY.includes(flag));
-  if (misplaced && command === 'verify') throw new UsageError(`verify retrains committed runs as recorded: ${misplaced} does not apply`);
-  if (misplaced) throw new UsageError(`${misplaced} is an option of verify, not of ${command}`);
-  const samples = [...new Set(given.filter((flag) => ['--runs', '--minutes', '--all', '--key'].includes(flag)))];
-  if (samples.length > 1) throw new UsageError(`${samples.join(' and ')} exclude each other: give one of --runs N, --minutes M, --all, --key KEY`);
-}
+/** Every option of some command (an option's value is checked where it is set). */
+const KNOWN_OPTIONS = new Set(Object.values(OPTIONS_OF).flat());
 
 /** Reads the arguments. @throws UsageError on anything it cannot take */
 export function parseArguments(argv: string[]): Request | 'help' {
@@ -144,18 +187,31 @@ export function parseArguments(argv: string[]): Request | 'help' {
   const given: string[] = [];
   for (let index = 0; index < rest.length; index += 1) {
     const flag = rest[index];
+    if (!KNOWN_OPTIONS.has(flag)) throw new UsageError(flag.startsWith('--') ? `unknown option "${flag}"` : `unexpected argument "${flag}"`);
     given.push(flag);
     if (flag === '--oversubscribe') request.oversubscribe = true;
     else if (flag === '--all') request.verify.sample = { kind: 'all' };
     else if (flag === '--list') request.verify.listOnly = true;
     else setOption(request, flag, rest[(index += 1)]);
   }
-  checkCommandOptions(command, given);
+  checkCommandOptions(request.command, given, request.spec !== null);
   if (command === 'kfold' && !request.variant) throw new UsageError('kfold needs --variant NAME');
   if (request.variant !== null && !KFOLD_VARIANTS.includes(request.variant)) {
     throw new UsageError(`unknown variant "${request.variant}"; expected one of ${KFOLD_VARIANTS.join(', ')}`);
   }
   return request;
+}
+
+/**
+ * What can be checked without TensorFlow, checked before it loads (it takes seconds): the profile
+ * (--profile or STUDY_PROFILE), TensorFlow's settings, a run's spec.
+ * @throws ProfileError, SettingsError, SpecError
+ */
+export function checkBeforeLoading(request: Request, environment: Record<string, string | undefined> = process.env): void {
+  if (request.profile !== null) parseProfile(request.profile, '--profile');
+  else currentProfile(environment);
+  pinSettings({ ...environment });
+  if (request.spec !== null) parseSpec(request.spec, VARIANTS);
 }
 
 async function main(): Promise<void> {
@@ -164,7 +220,8 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  // Loaded only now: TensorFlow's settings are checked when it loads, and reported like any error.
+  checkBeforeLoading(request);
+  // Loaded only now: TensorFlow takes seconds to load, and everything above needs none.
   const { runRequest } = await import('./study-commands');
   await runRequest(request);
 }

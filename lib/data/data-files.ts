@@ -7,9 +7,10 @@
  * under a temporary name, verified, and only then renamed into place, so data/ never holds a
  * half-written or unverified file of ours.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataFileError, DataFileSpec, FASHION_MNIST_FILES, verifyDataFile } from './idx-files';
+import { gzipSync } from 'node:zlib';
+import { DataFileError, DataFileSpec, FASHION_MNIST_FILES, isIdx, looksLikeHtml, verifiedContent, verifyDataFile } from './idx-files';
 
 export const DEBIAN_DATASET_DIRECTORY = '/usr/share/datasets/fashion-mnist';
 /** The mirror named by the data set's authors (zalandoresearch/fashion-mnist README). */
@@ -27,7 +28,15 @@ export interface PrepareOptions {
 
 export type FileOrigin = 'already in place' | `copied from ${string}` | `downloaded from ${string}`;
 
-async function download(url: string, target: string, fileName: string): Promise<void> {
+/**
+ * Downloads `url` into `target`, as gzip. Node's fetch undoes a Content-Encoding: a mirror that sends
+ * the .gz file "Content-Encoding: gzip" hands back its IDX content, which is compressed again here so
+ * that data/ holds what the name says. A web page (a captive portal, an error page answered with 200)
+ * is refused as such.
+ * @returns a note on what the server sent, if it was not the file as is
+ * @throws DataFileError
+ */
+async function download(url: string, target: string, fileName: string): Promise<string | null> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
@@ -35,7 +44,46 @@ async function download(url: string, target: string, fileName: string): Promise<
     throw new DataFileError(fileName, `download from ${url} failed (${(error as Error).message})`);
   }
   if (!response.ok) throw new DataFileError(fileName, `download from ${url} answered HTTP ${response.status}`);
-  writeFileSync(target, Buffer.from(await response.arrayBuffer()));
+  const body = Buffer.from(await response.arrayBuffer());
+  const type = response.headers.get('content-type') ?? '';
+  if (/html/i.test(type) || looksLikeHtml(body)) {
+    throw new DataFileError(fileName, `the server answered ${url} with an HTML page (Content-Type: ${type || 'none'}), not the data file: check the mirror (--mirror URL)`);
+  }
+  if (isIdx(body)) {
+    writeFileSync(target, gzipSync(body));
+    return `the server sent it decompressed (Content-Encoding: ${response.headers.get('content-encoding') ?? 'none'}); stored compressed again`;
+  }
+  writeFileSync(target, body);
+  return null;
+}
+
+/** Copies `source` into `target`, as gzip (an uncompressed IDX source is compressed on the way). */
+function copyAsGzip(source: string, target: string): string | null {
+  const bytes = readFileSync(source);
+  if (!isIdx(bytes)) {
+    copyFileSync(source, target);
+    return null;
+  }
+  writeFileSync(target, gzipSync(bytes));
+  return 'an uncompressed IDX file under a .gz name; stored compressed';
+}
+
+/**
+ * A file already in data/ (the user's, maybe): verified, never deleted or rewritten. An uncompressed
+ * IDX file under the .gz name is accepted (its content is what is verified) and said so.
+ * @throws DataFileError
+ */
+function checkInPlace(target: string, spec: DataFileSpec, dataDirectory: string, log: (message: string) => void): FileOrigin {
+  try {
+    const { form } = verifiedContent(target, spec);
+    if (form === 'uncompressed IDX') log(`${spec.fileName}: an uncompressed IDX file under a .gz name; accepted, its content verified`);
+  } catch (error) {
+    if (error instanceof DataFileError) {
+      throw new DataFileError(spec.fileName, `${error.problem} (in ${dataDirectory}; delete it and run make data again)`);
+    }
+    throw error;
+  }
+  return 'already in place';
 }
 
 /** Places and verifies every file; throws DataFileError on the first file that cannot be had. */
@@ -49,28 +97,20 @@ export async function prepareDataDirectory(options: PrepareOptions): Promise<Map
   for (const spec of files) {
     const target = join(options.dataDirectory, spec.fileName);
     if (existsSync(target)) {
-      // A file the user put there: verify it, but never delete it.
-      try {
-        verifyDataFile(target, spec);
-      } catch (error) {
-        if (error instanceof DataFileError) {
-          throw new DataFileError(spec.fileName, `${error.problem} (in ${options.dataDirectory}; delete it and run make data again)`);
-        }
-        throw error;
-      }
-      origins.set(spec.fileName, 'already in place');
+      origins.set(spec.fileName, checkInPlace(target, spec, options.dataDirectory, log));
       continue;
     }
     const partial = `${target}.partial-${process.pid}`;
     try {
       const source = sources.map((directory) => join(directory, spec.fileName)).find((path) => existsSync(path));
       let origin: FileOrigin;
+      let note: string | null;
       if (source) {
-        copyFileSync(source, partial);
+        note = copyAsGzip(source, partial);
         origin = `copied from ${source}`;
       } else if (mirror) {
         log(`downloading ${spec.fileName} from ${mirror} ...`);
-        await download(mirror + spec.fileName, partial, spec.fileName);
+        note = await download(mirror + spec.fileName, partial, spec.fileName);
         origin = `downloaded from ${mirror}`;
       } else {
         throw new DataFileError(spec.fileName, `not found in ${[options.dataDirectory, ...sources].join(', ')} and downloading is off`);
@@ -78,7 +118,7 @@ export async function prepareDataDirectory(options: PrepareOptions): Promise<Map
       verifyDataFile(partial, spec);
       renameSync(partial, target);
       origins.set(spec.fileName, origin);
-      log(`${spec.fileName}: ${origin}, SHA-256 of content verified`);
+      log(`${spec.fileName}: ${origin}${note ? ` (${note})` : ''}, SHA-256 of content verified`);
     } finally {
       rmSync(partial, { force: true });
     }

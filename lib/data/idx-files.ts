@@ -4,7 +4,8 @@
  *
  * The four original files are gzip-compressed IDX files. Their compressed bytes differ between
  * distributors (Debian recompresses them), so they are identified by the SHA-256 of their
- * decompressed content, which is the same everywhere.
+ * decompressed content, which is the same everywhere. What a file holds is decided by its first
+ * bytes, not its name (readIdxContent): a `.gz` file that is an uncompressed IDX file is accepted.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -56,21 +57,52 @@ export class DataFileError extends Error {
   }
 }
 
-/** Decompresses a .gz file, turning zlib's errors into one clear message. */
-export function gunzipFile(path: string, fileName: string): Buffer {
+/** gzip's first two bytes (RFC 1952). */
+const GZIP_MAGIC = [0x1f, 0x8b];
+/** An IDX file's first three bytes: two zero bytes, then the type code 0x08 (unsigned bytes). */
+const IDX_PREFIX = [0x00, 0x00, 0x08];
+
+const startsWith = (bytes: Uint8Array, prefix: number[]) => bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
+export const isGzip = (bytes: Uint8Array) => startsWith(bytes, GZIP_MAGIC);
+export const isIdx = (bytes: Uint8Array) => startsWith(bytes, IDX_PREFIX);
+/** Text that starts like a web page (a server's error or login page saved under the file's name). */
+export const looksLikeHtml = (bytes: Uint8Array) => /^\s*<(!doctype html|html|head|body|title|\?xml|!--)/i.test(Buffer.from(bytes.subarray(0, 256)).toString('latin1'));
+
+/** How a data file's bytes were stored: gzip-compressed (as distributed), or the IDX content itself. */
+export type StoredForm = 'gzip' | 'uncompressed IDX';
+
+/**
+ * A data file's IDX content, whatever its name says, decided by its first bytes: gzip is
+ * decompressed, an uncompressed IDX file is taken as it is (its content is verified the same way);
+ * a file compressed twice, a web page and anything else are refused, each with its own message.
+ * @throws DataFileError naming the file and the problem
+ */
+export function readIdxContent(path: string, fileName: string): { bytes: Buffer; form: StoredForm } {
   if (!existsSync(path)) throw new DataFileError(fileName, `file not found at ${path}`);
   if (statSync(path).isDirectory()) throw new DataFileError(fileName, `${path} is a folder, not a file`);
-  let compressed: Buffer;
+  let stored: Buffer;
   try {
-    compressed = readFileSync(path);
+    stored = readFileSync(path);
   } catch (error) {
     throw new DataFileError(fileName, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  if (isIdx(stored)) return { bytes: stored, form: 'uncompressed IDX' };
+  if (!isGzip(stored)) throw new DataFileError(fileName, `${path} is neither gzip nor IDX: ${unknownContent(stored)}`);
+  let bytes: Buffer;
   try {
-    return gunzipSync(compressed);
+    bytes = gunzipSync(stored);
   } catch (error) {
     throw new DataFileError(fileName, `not a complete gzip file (${(error as Error).message}); it is truncated or corrupt`);
   }
+  if (isGzip(bytes)) throw new DataFileError(fileName, `${path} is compressed twice (a gzip file inside a gzip file): decompress it once (gunzip) and keep the .gz name`);
+  return { bytes, form: 'gzip' };
+}
+
+/** What a file that is neither gzip nor IDX starts with, for the message. */
+function unknownContent(bytes: Buffer): string {
+  if (bytes.length === 0) return 'it is empty';
+  if (looksLikeHtml(bytes)) return 'it is a web page (HTML), not a data file: a server\'s error or login page saved under its name';
+  return `it starts with the bytes ${[...bytes.subarray(0, 4)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
 /**
@@ -118,9 +150,18 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Decompresses, checks the digest, then the IDX structure. Returns the records. */
+/**
+ * Reads the IDX content (gzip or uncompressed: readIdxContent), checks its structure, then its digest.
+ * @returns the records (pixels or labels)
+ * @throws DataFileError naming the file and the first problem
+ */
 export function verifyDataFile(path: string, spec: DataFileSpec): Uint8Array {
-  const bytes = gunzipFile(path, spec.fileName);
+  return verifiedContent(path, spec).records;
+}
+
+/** verifyDataFile, also saying how the file was stored. @throws DataFileError */
+export function verifiedContent(path: string, spec: DataFileSpec): { records: Uint8Array; form: StoredForm } {
+  const { bytes, form } = readIdxContent(path, spec.fileName);
   // Structure first: a wrong magic or count says more than a digest mismatch would.
   const records = parseIdx(bytes, spec);
   const digest = sha256(bytes);
@@ -128,5 +169,5 @@ export function verifyDataFile(path: string, spec: DataFileSpec): Uint8Array {
     throw new DataFileError(spec.fileName,
       `SHA-256 of the decompressed content is ${digest}, expected ${spec.decompressedSha256}`);
   }
-  return records;
+  return { records, form };
 }

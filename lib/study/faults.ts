@@ -11,7 +11,12 @@
  * the learning rate times <factor>, while the spec, the learning rate recorded per epoch and the run
  * key stay as they were (the arithmetic probe trains without it): numbers that differ under the same
  * name, as a silent change of arithmetic, or another CPU's kernels, would give.
+ *
+ * And one fault of the file system: with STUDY_INJECT_FAULT="disk-full:<file name>", writing a file of
+ * that name fails as on a full disk (ENOSPC), before any byte of it is written.
  */
+import { basename } from 'node:path';
+
 export type FaultPoint = 'checkpoint-written' | 'checkpoint-half-written';
 
 export function faultPoint(point: FaultPoint, epoch: number): void {
@@ -32,4 +37,12 @@ export function learningRateScale(): number {
     throw new Error(`STUDY_INJECT_FAULT=learning-rate-scale:<factor> needs a positive number, got "${match[1]}"`);
   }
   return factor;
+}
+
+/** Throws ENOSPC, as a full disk would, when STUDY_INJECT_FAULT="disk-full:<the file's name>". */
+export function injectedWriteFailure(path: string): void {
+  if (process.env.STUDY_INJECT_FAULT !== `disk-full:${basename(path)}`) return;
+  const error: NodeJS.ErrnoException = new Error('ENOSPC: no space left on device, write (injected by STUDY_INJECT_FAULT)');
+  error.code = 'ENOSPC';
+  throw error;
 }

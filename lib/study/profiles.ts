@@ -10,27 +10,10 @@
  */
 import { studyOptions, StudyOptions } from './study';
 import { STUDY_PROTOCOL } from './protocol';
+import { currentProfile, Profile } from './profile-names';
 
-export const PROFILES = ['full', 'fast'] as const;
-export type Profile = (typeof PROFILES)[number];
-
-/** An unknown profile name: the message lists the known ones. */
-export class ProfileError extends Error {
-  constructor(value: string, source: string) {
-    super(`${source} must be one of ${PROFILES.join(', ')}, got "${value}"`);
-    this.name = 'ProfileError';
-  }
-}
-
-/** The profile named by STUDY_PROFILE (empty or unset: full). */
-export function currentProfile(environment: Record<string, string | undefined> = process.env): Profile {
-  return parseProfile(environment.STUDY_PROFILE || 'full', 'STUDY_PROFILE');
-}
-
-export function parseProfile(value: string, source: string): Profile {
-  if (!(PROFILES as readonly string[]).includes(value)) throw new ProfileError(value, source);
-  return value as Profile;
-}
+export { currentProfile, parseProfile, PROFILES, ProfileError } from './profile-names';
+export type { Profile } from './profile-names';
 
 export function profileOptions(profile: Profile = currentProfile()): StudyOptions {
   return profile === 'fast'

@@ -8,7 +8,7 @@ import { VARIANTS } from '../model/network';
 import { batchSizeEvidence, crossValidationEvidence, testSetEvidence } from './evidence';
 import { csvOf, finalFrame, foldFrame, historyFrame } from './frames';
 import type { FoldComparison, PairedTestRuns, TestedRun } from './robustness';
-import { writeFileAtomically } from './run-files';
+import { writeFilesTogether } from './run-files';
 import { finalMetrics, RunRecord } from './runs';
 import { seedSpread } from './statistics';
 import type { KFoldResult, StudyOptions } from './study';
@@ -110,15 +110,26 @@ export async function studySummary(options: StudyOptions): Promise<{ summary: Re
   return { summary, runs };
 }
 
-/** Writes the summary to `path` and the runs' data frames as CSV beside it, each file atomically. */
-export function writeResults(path: string, summary: Record<string, unknown>, runs: RunRecord[]): string[] {
+/** The files of a results set: the summary at `path`, and the data frames as CSV beside it. */
+export function resultFiles(path: string): string[] {
   const folder = dirname(path);
+  return [path, join(folder, 'cv-folds.csv'), join(folder, 'final-runs.csv'), join(folder, 'histories.csv')];
+}
+
+/**
+ * Writes the summary to `path` and the runs' data frames as CSV beside it (resultFiles), as one set:
+ * all are written under temporary names first and renamed into place only once every one is written,
+ * so a failure (a full disk) leaves the previous set whole.
+ * @throws OutputFileError when a path holds something other than a regular file; the system's error naming the path when a write fails
+ */
+export function writeResults(path: string, summary: Record<string, unknown>, runs: RunRecord[]): string[] {
+  const [json, folds, finals, histories] = resultFiles(path);
   const files: [string, string][] = [
-    [path, `${JSON.stringify(summary, null, 2)}\n`],
-    [join(folder, 'cv-folds.csv'), csvOf(foldFrame(runs))],
-    [join(folder, 'final-runs.csv'), csvOf(finalFrame(runs))],
-    [join(folder, 'histories.csv'), csvOf(historyFrame(runs))],
+    [json, `${JSON.stringify(summary, null, 2)}\n`],
+    [folds, csvOf(foldFrame(runs))],
+    [finals, csvOf(finalFrame(runs))],
+    [histories, csvOf(historyFrame(runs))],
   ];
-  for (const [file, content] of files) writeFileAtomically(file, content);
+  writeFilesTogether(files);
   return files.map(([file]) => file);
 }

@@ -5,14 +5,16 @@
  * checked before use.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '../base/tensorflow';
+import { injectedWriteFailure } from './faults';
 
 /** The damage found in a cached file or folder: the message names the path and what is wrong. */
 export class CorruptRunError extends Error {
-  constructor(readonly path: string, problem: string) {
-    super(`${path}: ${problem}`);
+  /** `hint`: what to do about it, appended to the message. */
+  constructor(readonly path: string, readonly problem: string, hint?: string) {
+    super(`${path}: ${problem}${hint ? `; ${hint}` : ''}`);
     this.name = 'CorruptRunError';
   }
 }
@@ -28,16 +30,83 @@ export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** Writes `content` to `path` atomically (a temporary name, then rename). */
+/**
+ * The error of a failed write, naming `path` when the system did not (a failed write(2), e.g. a full
+ * disk, carries no path): what the one-line message of the command line shows.
+ */
+function namingPath(error: unknown, path: string): unknown {
+  const failure = error as NodeJS.ErrnoException;
+  if (failure && typeof failure === 'object' && typeof failure.code === 'string' && !failure.path) failure.path = path;
+  return error;
+}
+
+/** Writes `content` to `path` atomically (a temporary name, then rename). @throws the system's error, naming `path` */
 export function writeFileAtomically(path: string, content: string | Buffer): void {
   const temporary = temporaryPath(path);
   try {
-    writeFileSync(temporary, content);
+    writeTemporary(temporary, path, content);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw error;
+    throw namingPath(error, path);
   }
+}
+
+function writeTemporary(temporary: string, path: string, content: string | Buffer): void {
+  injectedWriteFailure(path);
+  writeFileSync(temporary, content);
+}
+
+/** A file that cannot be written: the message names it, the problem and what to do. */
+export class OutputFileError extends Error {
+  constructor(what: string, problem: string, hint: string) {
+    super(`cannot write ${what}: ${problem}; ${hint}`);
+    this.name = 'OutputFileError';
+  }
+}
+
+/**
+ * Why a file must not be written at `path`, or null when it may: nothing there yet, or a regular file.
+ * (Renaming a new file into place would replace a symbolic link or a device node with a regular file.)
+ */
+export function notARegularFile(path: string): string | null {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw namingPath(error, path);
+  }
+  if (stat.isFile()) return null;
+  if (stat.isSymbolicLink()) return 'it is a symbolic link, not a regular file';
+  if (stat.isDirectory()) return 'it is a folder';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'it is a device, not a regular file';
+  return stat.isFIFO() ? 'it is a named pipe, not a regular file' : 'it is a socket, not a regular file';
+}
+
+/**
+ * Writes several files as one set: every one under a temporary name first, and only when all are
+ * written are they renamed into place; if any write fails (a full disk), every temporary is removed
+ * and every file keeps its previous content.
+ * @throws OutputFileError when a path holds something other than a regular file; the system's error (naming the path) when a write fails
+ */
+export function writeFilesTogether(files: [path: string, content: string][]): void {
+  for (const [path] of files) {
+    const problem = notARegularFile(path);
+    if (problem) throw new OutputFileError(path, problem, 'give a new path or a regular file (nothing was written)');
+  }
+  const written: [string, string][] = [];
+  try {
+    for (const [path, content] of files) {
+      const temporary = temporaryPath(path);
+      written.push([temporary, path]);
+      writeTemporary(temporary, path, content);
+    }
+  } catch (error) {
+    for (const [temporary] of written) rmSync(temporary, { force: true });
+    throw namingPath(error, written[written.length - 1][1]);
+  }
+  for (const [temporary, path] of written) renameSync(temporary, path);
 }
 
 /**
@@ -55,6 +124,8 @@ export async function writeFolderAtomically(target: string, write: (folder: stri
       rmSync(target, { recursive: true, force: true });
     }
     renameSync(temporary, target);
+  } catch (error) {
+    throw namingPath(error, target);
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }

@@ -83,6 +83,36 @@ export class SpecError extends Error {
 
 const isInteger = (value: unknown, minimum: number) => Number.isInteger(value) && (value as number) >= minimum;
 
+const SPEC_FIELDS = ['variant', 'design', 'protocol', 'seed', 'split', 'limit'];
+const PROTOCOL_FIELDS = ['epochs', 'batchSize', 'learningRate', 'decay'];
+const DECAY_FIELDS = ['factor', 'everyEpochs'];
+
+/** Fields of `value` that a spec does not have (a typo would otherwise be carried along unread). */
+function unknownFields(value: Record<string, unknown>, known: string[], prefix: string): string[] {
+  return Object.keys(value).filter((field) => !known.includes(field)).map((field) => `unknown field ${prefix}${field}`);
+}
+
+/**
+ * What is wrong with a spec's protocol: epochs and batch size positive integers, a finite learning
+ * rate > 0, and a decay that is null or multiplies the rate by a factor in (0, 1] every N ≥ 1 epochs.
+ */
+export function protocolProblems(protocol: TrainingProtocol | undefined): string[] {
+  if (!protocol || typeof protocol !== 'object') return ['protocol must be { epochs, batchSize, learningRate, decay }'];
+  const problems = unknownFields(protocol as unknown as Record<string, unknown>, PROTOCOL_FIELDS, 'protocol.');
+  if (!isInteger(protocol.epochs, 1)) problems.push('protocol.epochs must be an integer ≥ 1');
+  if (!isInteger(protocol.batchSize, 1)) problems.push('protocol.batchSize must be an integer ≥ 1');
+  if (!(typeof protocol.learningRate === 'number' && Number.isFinite(protocol.learningRate) && protocol.learningRate > 0)) {
+    problems.push('protocol.learningRate must be a finite number > 0');
+  }
+  const decay = protocol.decay;
+  if (decay === null) return problems;
+  if (!decay || typeof decay !== 'object') return [...problems, 'protocol.decay must be null or { factor, everyEpochs }'];
+  problems.push(...unknownFields(decay as unknown as Record<string, unknown>, DECAY_FIELDS, 'protocol.decay.'));
+  if (!(typeof decay.factor === 'number' && decay.factor > 0 && decay.factor <= 1)) problems.push(`protocol.decay.factor must be a number in (0, 1], got ${JSON.stringify(decay.factor)}`);
+  if (!isInteger(decay.everyEpochs, 1)) problems.push(`protocol.decay.everyEpochs must be an integer ≥ 1, got ${JSON.stringify(decay.everyEpochs)}`);
+  return problems;
+}
+
 /** Reads a JSON run spec and checks every field (a reader's variant carries its design). @throws SpecError */
 export function parseSpec(text: string, variants: readonly string[] = VARIANTS): RunSpec {
   let spec: RunSpec;
@@ -92,7 +122,7 @@ export function parseSpec(text: string, variants: readonly string[] = VARIANTS):
     throw new SpecError(`not JSON (${(error as Error).message})`);
   }
   const problems: string[] = [];
-  if (!spec || typeof spec !== 'object') throw new SpecError('not an object');
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new SpecError('not an object');
   if (spec.design !== undefined) {
     const designIssues = designProblems(spec.design);
     if (isNamedVariant(String(spec.variant))) problems.push(`variant "${spec.variant}" is one of the five and takes no design`);
@@ -101,12 +131,8 @@ export function parseSpec(text: string, variants: readonly string[] = VARIANTS):
   } else if (!variants.includes(spec.variant) && !isKnownVariant(String(spec.variant))) {
     problems.push(`variant must be one of ${variants.join(', ')}, or a name with a design`);
   }
-  const protocol = spec.protocol ?? ({} as TrainingProtocol);
-  if (!isInteger(protocol.epochs, 1)) problems.push('protocol.epochs must be an integer ≥ 1');
-  if (!isInteger(protocol.batchSize, 1)) problems.push('protocol.batchSize must be an integer ≥ 1');
-  if (!(typeof protocol.learningRate === 'number' && protocol.learningRate > 0)) problems.push('protocol.learningRate must be > 0');
-  const decay = protocol.decay;
-  if (decay !== null && !(decay && typeof decay.factor === 'number' && isInteger(decay.everyEpochs, 1))) problems.push('protocol.decay must be null or { factor, everyEpochs }');
+  problems.push(...unknownFields(spec as unknown as Record<string, unknown>, SPEC_FIELDS, ''));
+  problems.push(...protocolProblems(spec.protocol));
   if (!isInteger(spec.seed, 0)) problems.push('seed must be an integer ≥ 0');
   const split = spec.split;
   const foldOk = split?.kind === 'fold' && isInteger(split.k, 2) && isInteger(split.index, 0) && split.index < split.k;

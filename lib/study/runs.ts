@@ -12,8 +12,8 @@
  * moment resumes from its last good checkpoint and ends with the numbers of an uninterrupted run;
  * two processes asking for the same run at once train it once (lib/study/run-lock.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import * as tf from '../base/tensorflow';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { RunEnvironment, runEnvironment } from './environment';
@@ -29,6 +29,7 @@ import {
   CorruptRunError, digests, MODEL_FILES, readJson, removeStaleTemporaries, saveModel, verifyDigests, writeFileAtomically,
   writeFolderAtomically,
 } from './run-files';
+import { checkCheckpointContents, historyProblem, setAside } from './run-checks';
 import { declareSpecVariant, describeRun, RunData, RunSpec } from './run-spec';
 import { writeTensorBoard } from './tensorboard';
 import { EpochRecord, evaluate, LabelledImages, RunState, trainRun } from '../model/train';
@@ -67,6 +68,16 @@ export interface RunRecord {
   files: Record<string, string>;
 }
 
+/**
+ * An epoch of a run's history as an export shows it, saying which set it was watched on: its
+ * `validation` metrics (the record's name for the watched set) under `validation` for a fold run and
+ * under `test` for a run on the full training set.
+ */
+export function labelledEpoch(spec: RunSpec, epoch: EpochRecord): Record<string, unknown> {
+  const { epoch: number, learningRate, train, validation, seconds } = epoch;
+  return spec.split.kind === 'fold' ? { epoch: number, learningRate, train, validation, seconds } : { epoch: number, learningRate, train, test: validation, seconds };
+}
+
 /** The final model's training metrics and its metrics on the validation part (fold runs) or test set (full runs). */
 export function finalMetrics(run: RunRecord): { train: EpochMetrics; evaluated: EpochMetrics } {
   const last = run.history[run.history.length - 1];
@@ -96,19 +107,29 @@ function verifyRecord(record: RunRecord, spec: RunSpec, key: string, folder: str
   if (record.key !== key || JSON.stringify(specIdentity(record.spec)) !== JSON.stringify(specIdentity(spec))) {
     throw new CorruptRunError(path, `holds the record of another run (key ${record.key})`);
   }
-  if (record.history.length !== spec.protocol.epochs) throw new CorruptRunError(path, `${record.history.length} epochs, expected ${spec.protocol.epochs}`);
+  const problem = historyProblem(record.history, spec, spec.protocol.epochs);
+  if (problem) throw new CorruptRunError(path, problem);
   verifyDigests(join(folder, 'model'), record.files);
   return record;
 }
 
+/** What to do about a damaged finished run, in every message that reports one. */
+export const REPAIR_HINT = 'a damaged finished run: `npm run study -- repair` (with the same options, or with the run\'s spec) sets it aside, and the next call retrains it';
+
 /**
  * The finished record of a run, if the cache has it.
- * @throws CorruptRunError when the stored run is damaged (`study repair` sets it aside to retrain)
+ * @throws CorruptRunError when the stored run is damaged, naming the file, the problem and `study repair`
  */
 export async function cachedRun(spec: RunSpec, runsDirectory = DEFAULT_RUNS_DIRECTORY): Promise<RunRecord | null> {
   const { key, folder } = await runFolder(spec, runsDirectory);
   const path = join(folder, 'run.json');
-  return existsSync(path) ? verifyRecord(readJson<RunRecord>(path), spec, key, folder) : null;
+  if (!existsSync(path)) return null;
+  try {
+    return verifyRecord(readJson<RunRecord>(path), spec, key, folder);
+  } catch (error) {
+    if (error instanceof CorruptRunError) throw new CorruptRunError(error.path, error.problem, REPAIR_HINT);
+    throw error;
+  }
 }
 
 /** Where `cachedRun` would read the run (whether it is there or not). */
@@ -155,7 +176,7 @@ async function trainAndStore(spec: RunSpec, key: string, folder: string, sets: R
   mkdirSync(folder, { recursive: true });
   for (const name of removeStaleTemporaries(folder)) reporter.log(`${label}: removed ${name}, left by a process that died`);
   const startedAt = new Date().toISOString();
-  const resume = await loadLatestCheckpoint(spec, folder, reporter);
+  const resume = await loadLatestCheckpoint(spec, folder, reporter, sets.validation);
   if (resume) reporter.log(`${label}: resuming after epoch ${resume.history.length} from ${join(folder, `epoch-${pad(resume.history.length)}`)}`);
   const { model, history } = await trainRun({
     variant: spec.variant, protocol: spec.protocol, seed: spec.seed,
@@ -280,37 +301,94 @@ function checkpointsNewestFirst(folder: string): string[] {
 type Resume = NonNullable<Parameters<typeof trainRun>[0]['resume']>;
 
 /** The newest checkpoint that verifies; damaged ones are set aside with a warning. */
-async function loadLatestCheckpoint(spec: RunSpec, folder: string, reporter: ProgressReporter): Promise<Resume | undefined> {
+async function loadLatestCheckpoint(spec: RunSpec, folder: string, reporter: ProgressReporter, watched: LabelledImages | null): Promise<Resume | undefined> {
   for (const name of checkpointsNewestFirst(folder)) {
     const checkpoint = join(folder, name);
     try {
-      return await loadCheckpoint(spec, checkpoint);
+      return await loadCheckpoint(spec, checkpoint, watched);
     } catch (error) {
       if (!(error instanceof CorruptRunError)) throw error;
-      const aside = `${checkpoint}.damaged-${Date.now()}`;
-      renameSync(checkpoint, aside);
-      reporter.log(`warning: ${error.message}; checkpoint set aside as ${aside}`);
+      reporter.log(`warning: ${error.message}; checkpoint set aside as ${setAside(checkpoint)}`);
     }
   }
   return undefined;
 }
 
-async function loadCheckpoint(spec: RunSpec, checkpoint: string): Promise<Resume> {
+/**
+ * The damaged checkpoints of a run folder, each with what is wrong with it: everything
+ * `loadCheckpoint` checks without data (files, digests, history, finite weights).
+ */
+export function damagedCheckpoints(spec: RunSpec, folder: string): { checkpoint: string; error: CorruptRunError }[] {
+  return checkpointsNewestFirst(folder).flatMap((name) => {
+    const checkpoint = join(folder, name);
+    try {
+      checkCheckpointFiles(spec, checkpoint);
+      return [];
+    } catch (error) {
+      if (error instanceof CorruptRunError) return [{ checkpoint, error }];
+      throw error;
+    }
+  });
+}
+
+/** Digests against the manifest, then the contents (lib/study/run-checks.ts). @throws CorruptRunError */
+function checkCheckpointFiles(spec: RunSpec, checkpoint: string): EpochRecord[] {
   verifyDigests(checkpoint, readJson<Record<string, string>>(join(checkpoint, 'manifest.json')));
-  const history = readJson<EpochRecord[]>(join(checkpoint, 'history.json'));
-  const saved = await tf.loadLayersModel(`file://${join(checkpoint, 'model.json')}`);
-  const model = buildModel(spec.variant, { seed: spec.seed });
-  model.setWeights(saved.getWeights());
-  saved.dispose();
+  return checkCheckpointContents(spec, checkpoint, Number(CHECKPOINT.exec(basename(checkpoint))![1]));
+}
+
+async function loadCheckpoint(spec: RunSpec, checkpoint: string, watched: LabelledImages | null): Promise<Resume> {
+  const history = checkCheckpointFiles(spec, checkpoint);
+  let model: tf.LayersModel;
+  try {
+    const saved = await tf.loadLayersModel(`file://${join(checkpoint, 'model.json')}`);
+    model = buildModel(spec.variant, { seed: spec.seed });
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+  } catch (error) {
+    throw new CorruptRunError(join(checkpoint, 'model.json'), `not a model of this variant (${(error as Error).message.split('\n')[0]})`);
+  }
+  try {
+    if (watched) checkRecordedEvaluation(spec, model, watched, history, checkpoint);
+    return { model, optimizerWeights: readMoments(checkpoint, model), history };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Adam's moments of a checkpoint (sizes checked with its files), one per weight of `model`. @throws CorruptRunError */
+function readMoments(checkpoint: string, model: tf.LayersModel): NamedTensor[] {
   const manifest = readJson<{ name: string; shape: number[] }[]>(join(checkpoint, 'optimizer.json'));
+  const expected = model.weights.flatMap((weight) => [`${weight.originalName}/m`, `${weight.originalName}/v`]).sort();
+  if (JSON.stringify(manifest.map(({ name }) => name).sort()) !== JSON.stringify(expected)) {
+    throw new CorruptRunError(join(checkpoint, 'optimizer.json'), 'its moments are not those of this model\'s weights');
+  }
   const bytes = readFileSync(join(checkpoint, 'optimizer.bin'));
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   let offset = 0;
-  const optimizerWeights = manifest.map(({ name, shape }) => {
+  return manifest.map(({ name, shape }) => {
     const size = shape.reduce((a, b) => a * b, 1);
     const tensor = tf.tensor(values.subarray(offset, offset + size), shape);
     offset += size;
     return { name, tensor };
   });
-  return { model, optimizerWeights, history };
+}
+
+/** Relative difference allowed between a checkpoint's recorded metrics and its weights' (the same arithmetic: 0 in practice). */
+const EVALUATION_TOLERANCE = 1e-5;
+
+/**
+ * A checkpoint's weights, evaluated on the set the run watches, must give the metrics its history
+ * records for its last epoch: weights that give another loss (or none: NaN) are not that epoch's,
+ * whatever their digest says. @throws CorruptRunError
+ */
+function checkRecordedEvaluation(spec: RunSpec, model: tf.LayersModel, watched: LabelledImages, history: EpochRecord[], checkpoint: string): void {
+  const recorded = history[history.length - 1].validation!;
+  const { metrics } = evaluate(spec.variant, model, watched);
+  const agrees = (name: 'loss' | 'accuracy') => Math.abs(metrics[name] - recorded[name]) <= EVALUATION_TOLERANCE * Math.max(1, Math.abs(recorded[name]));
+  if (!agrees('loss') || !agrees('accuracy')) {
+    throw new CorruptRunError(join(checkpoint, 'weights.bin'), `these weights give loss ${metrics.loss} and accuracy ${metrics.accuracy} ` +
+      `on the watched set, where the checkpoint's history records ${recorded.loss} and ${recorded.accuracy} for epoch ${history.length}`);
+  }
 }
