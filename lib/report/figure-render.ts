@@ -1,11 +1,16 @@
 /**
  * Renders plotly figures to PNG and SVG in headless Chromium (plotly.js needs a browser to lay out
- * text and axes). One browser serves every figure of a process: launching costs ~2.5 s.
+ * text and axes). One browser serves every figure of a process: launching it, opening a page and
+ * loading plotly.js into it cost seconds. A batch of notebooks (scripts/execute-notebooks.py) pays
+ * that once: its render service (lib/report/figure-service.ts), named in FIGURE_RENDER_SERVICE,
+ * renders every kernel's figures in pages it keeps warm, with this module's browser, page and
+ * drawing code, so the bytes are the same.
  *
  * The browser is Debian's `chromium` (make installs it); nothing is ever downloaded at run time.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,29 +54,53 @@ export function checkFigureFont(): void {
   }
 }
 
-let browserPromise: Promise<Browser> | null = null;
-let pagePromise: Promise<Page> | null = null;
+/** Names the render service (its URL) that this process's figures are drawn by instead of a browser of its own. */
+export const FIGURE_RENDER_SERVICE = 'FIGURE_RENDER_SERVICE';
+/** Names a file that every figure's render time is appended to (`<pid>\t<ms>`), for the notebook benchmark; unset, nothing is written. */
+export const FIGURE_RENDER_LOG = 'FIGURE_RENDER_LOG';
 
-async function launchBrowser(): Promise<Browser> {
+/** Fails, saying what to do, unless the figure font and Chromium are installed. */
+export function checkFigureRenderer(): void {
   checkFigureFont();
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`make setup\` (installs Debian's chromium) or set CHROMIUM_PATH`);
   }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
-  // Let a finished notebook or script exit without closing the browser by hand.
-  process.once('exit', () => void browser.close().catch(() => undefined));
-  return browser;
 }
 
+/** Launches headless Chromium for figures, after checking the font and the browser are there. */
+export async function launchFigureBrowser(): Promise<Browser> {
+  checkFigureRenderer();
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+/** A page of the browser holding one empty figure element and plotly.js. */
+export async function newPlotlyPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setContent('<!doctype html><html><body><div id="figure"></div></body></html>');
+  await page.addScriptTag({ path: PLOTLY_BUNDLE });
+  return page;
+}
+
+let browserPromise: Promise<Browser> | null = null;
+let pagePromise: Promise<Page> | null = null;
+
+/** Closes this process's own browser (launched by its first figure), so that a script or test can end. */
+export async function closeFigureBrowser(): Promise<void> {
+  const browser = browserPromise;
+  browserPromise = null;
+  pagePromise = null;
+  if (browser) await (await browser).close();
+}
+
+/** This process's own plotly page, in a browser launched on first use and closed when the process exits. */
 async function plotlyPage(): Promise<Page> {
-  browserPromise ??= launchBrowser();
-  pagePromise ??= (async () => {
-    const page = await (await browserPromise!).newPage();
-    await page.setContent('<!doctype html><html><body><div id="figure"></div></body></html>');
-    await page.addScriptTag({ path: PLOTLY_BUNDLE });
-    return page;
-  })();
+  browserPromise ??= launchFigureBrowser().then((browser) => {
+    // Let a finished notebook or script exit without closing the browser by hand.
+    process.once('exit', () => void browser.close().catch(() => undefined));
+    return browser;
+  });
+  pagePromise ??= browserPromise.then(newPlotlyPage);
   return pagePromise;
 }
 
@@ -82,9 +111,23 @@ export interface RenderSize {
   scale?: number;
 }
 
-/** Renders a figure to PNG bytes and SVG text with plotly.js's own exporter. */
-export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Promise<{ png: Buffer; svg: string }> {
-  const page = await plotlyPage();
+export interface RenderedFigure {
+  png: Buffer;
+  svg: string;
+}
+
+/** Renders a figure to PNG bytes and SVG text with plotly.js's own exporter: in the render service when one is named, else in this process's browser. */
+export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
+  const started = performance.now();
+  const service = process.env[FIGURE_RENDER_SERVICE];
+  const rendered = service ? await requestRender(service, figure, size) : await renderOnPage(await plotlyPage(), figure, size);
+  const log = process.env[FIGURE_RENDER_LOG];
+  if (log) appendFileSync(log, `${process.pid}\t${(performance.now() - started).toFixed(1)}\n`);
+  return rendered;
+}
+
+/** Draws a figure on a plotly page (newPlotlyPage) and exports it; the page is left as it was found. */
+export async function renderOnPage(page: Page, figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
   const [pngDataUrl, svgDataUrl] = await page.evaluate(
     async ({ figure, size }) => {
       // plotly.js is loaded into the page as a global script.
@@ -102,6 +145,29 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
   );
   const png = Buffer.from(pngDataUrl.slice(pngDataUrl.indexOf(',') + 1), 'base64');
   return { png, svg: stableSvg(decodeURIComponent(svgDataUrl.slice(svgDataUrl.indexOf(',') + 1))) };
+}
+
+/**
+ * A render request and its answer travel as V8's structured clone (node:v8 serialize), not JSON:
+ * the figure reaches the service's page with every value the kernel's own page would have received
+ * (NaN, -0, Infinity, undefined, typed arrays, one object referenced twice), which JSON would
+ * change, and so with the same bytes.
+ */
+export interface RenderRequest { figure: PlotlyFigure; size: RenderSize }
+export type RenderAnswer = RenderedFigure | { error: string };
+
+/** Asks the render service at `url` for a figure. */
+async function requestRender(url: string, figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
+  const request: RenderRequest = { figure, size };
+  let answer: RenderAnswer;
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: serialize(request) });
+    answer = deserialize(Buffer.from(await response.arrayBuffer())) as RenderAnswer;
+  } catch (error) {
+    throw new Error(`the figure render service at ${url} (${FIGURE_RENDER_SERVICE}) did not answer: ${(error as Error).message}`);
+  }
+  if ('error' in answer) throw new Error(`the figure render service could not draw the figure: ${answer.error}`);
+  return { png: Buffer.from(answer.png), svg: answer.svg };
 }
 
 /**
