@@ -93,17 +93,17 @@ kernel: $(KERNEL) ## JupyterLab, papermill (with its TypeScript translator) and 
 test: setup ## set everything up, run the tests (what CI runs)
 	node --test --test-concurrency=1 dist/test/*.test.js
 
-# Executes the notebooks in order (from their own folder, through the tslab kernel), writes them back
-# with their outputs and regenerates figures/. Whatever the committed run cache (runs/) lacks is
-# trained first, headless, with the worker pool and terminal progress; then every notebook reads it.
+# Executes the notebooks (from their own folder, through the tslab kernel), writes them back with
+# their outputs and regenerates figures/. Whatever the committed run cache (runs/) lacks is trained
+# first, headless, with the worker pool and terminal progress; then every notebook only reads it, so
+# scripts/execute-notebooks.py runs them NOTEBOOK_JOBS at a time (default: the CPU cores) in one
+# Python process, with one headless Chromium for every kernel's figures, and writes them in order,
+# as `jupyter nbconvert --to notebook --execute --inplace` would (code cells numbered 1..N). A failing
+# notebook stops the target with its name and the cell's error.
+NOTEBOOK_JOBS ?=
 figures: setup ## train what runs/ lacks, then execute the notebooks and regenerate figures/
 	node dist/lib/cli/study.js all --workers 2 > /dev/null
-	@for notebook in $(NOTEBOOKS); do \
-	  echo "executing $$notebook"; \
-	  $(JUPYTER) nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=tslab \
-	    --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.startup_timeout=180 \
-	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
-	done
+	$(VENV)/bin/python scripts/execute-notebooks.py $(if $(NOTEBOOK_JOBS),--jobs $(NOTEBOOK_JOBS)) $(NOTEBOOKS)
 
 # The appendix (notebook 14) prints the machine's Node.js version, the one output allowed to differ.
 check-figures: figures ## make figures, then fail if a regenerated figure or notebook differs from the committed one
