@@ -26,7 +26,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 28
 
-setup: node system build native data kernel ## everything below, each step skipped when done
+setup: node system compiled native data kernel ## everything below, each step skipped when done
 
 system: ## Debian packages: chromium, fonts-open-sans, fontconfig, dataset-fashion-mnist
 	@bash scripts/install-system-packages.sh
@@ -39,17 +39,30 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# The sources tsc compiles, and their list (rewritten only when the set changes: a file added,
+# deleted or renamed).
+SOURCES := $(sort $(shell find lib test bench -name '*.ts' 2>/dev/null)) tsconfig.json
+SOURCE_LIST := .cache/sources
+FORCE:
+$(SOURCE_LIST): FORCE
+	@mkdir -p $(dir $@); echo '$(SOURCES)' | cmp -s - $@ || echo '$(SOURCES)' > $@
+
 # From scratch: a compiled file whose source was deleted would otherwise linger in dist/ (and a
 # stale test would still run).
-build: node_modules/.package-lock.json ## compile lib/, test/, bench/ into dist/
+build: node_modules/.package-lock.json $(SOURCE_LIST) ## compile lib/, test/, bench/ into dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
+	@cp $(SOURCE_LIST) dist/.sources
 	@touch dist/.compiled
 
-# What `npm run study` needs before it starts: dist/ up to date with the sources (no full set-up).
-SOURCES := $(shell find lib test bench -name '*.ts' 2>/dev/null) tsconfig.json
-dist/.compiled: $(SOURCES) node_modules/.package-lock.json
+# What make setup (and so every target that needs it) and `npm run study` need: dist/ up to date with
+# the sources, compiled again only when one of them changed (tsc takes 10 s and more, and a warm
+# `make figures` has nothing to compile), and from scratch when the set of sources changed, so that a
+# compiled file whose source was deleted or renamed does not linger in dist/ either.
+dist/.compiled: $(SOURCES) $(SOURCE_LIST) node_modules/.package-lock.json
+	@cmp -s $(SOURCE_LIST) dist/.sources 2>/dev/null || rm -rf dist
 	npx tsc -p tsconfig.json
+	@cp $(SOURCE_LIST) dist/.sources
 	@touch $@
 
 compiled: dist/.compiled
@@ -61,7 +74,7 @@ $(BINDING): node_modules/.package-lock.json
 native: $(BINDING) ## libtensorflow and tfjs-node's binding, verified
 	@node dist/lib/cli/check-backend.js
 
-data: build ## the four Fashion-MNIST files in data/, verified
+data: compiled ## the four Fashion-MNIST files in data/, verified
 	node dist/lib/cli/data.js
 
 $(VENV)/.installed: requirements.txt
@@ -151,7 +164,7 @@ bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (
 keras-export: setup $(VENV)/.keras ## the final models in Keras' format (exports/), test accuracy checked in Keras
 	$(VENV)/bin/python scripts/export-keras.py exports
 
-readme: build ## the README's generated sections (headline, errata, performance) from results/study.json and results/bench.md
+readme: compiled ## the README's generated sections (headline, errata, performance) from results/study.json and results/bench.md
 	node dist/lib/cli/readme.js
 
 # The original's protocol in Keras on this machine (about 15 min): one fold per variant + the 3
