@@ -20,7 +20,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
-	bench-keras-protocol keras-export readme lab tensorboard clean
+	bench-notebooks bench-keras-protocol keras-export readme lab tensorboard clean
 .DEFAULT_GOAL := help
 
 help: ## this list
@@ -112,11 +112,13 @@ test: setup ## set everything up, run the tests (what CI runs)
 # scripts/execute-notebooks.py runs them NOTEBOOK_JOBS at a time (default: the CPU cores) in one
 # Python process, with one headless Chromium for every kernel's figures, and writes them in order,
 # as `jupyter nbconvert --to notebook --execute --inplace` would (code cells numbered 1..N). A failing
-# notebook stops the target with its name and the cell's error.
+# notebook stops the target with its name and the cell's error. NOTEBOOK_OPTIONS passes more options
+# to it (e.g. --report FILE: per-notebook timings; make bench-notebooks uses it).
 NOTEBOOK_JOBS ?=
+NOTEBOOK_OPTIONS ?=
 figures: setup ## train what runs/ lacks, then execute the notebooks and regenerate figures/
 	node dist/lib/cli/study.js all --workers 2 > /dev/null
-	$(VENV)/bin/python scripts/execute-notebooks.py $(if $(NOTEBOOK_JOBS),--jobs $(NOTEBOOK_JOBS)) $(NOTEBOOKS)
+	$(VENV)/bin/python scripts/execute-notebooks.py $(if $(NOTEBOOK_JOBS),--jobs $(NOTEBOOK_JOBS)) $(NOTEBOOK_OPTIONS) $(NOTEBOOKS)
 
 # The appendix (notebook 14) prints the machine's Node.js version, the one output allowed to differ.
 check-figures: figures ## make figures, then fail if a regenerated figure or notebook differs from the committed one
@@ -160,6 +162,12 @@ $(VENV)/.keras: $(VENV)/.installed requirements-bench.txt
 
 bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (results/bench.md)
 	bash bench/run.sh
+
+# Regenerating the report with everything cached, before (the make figures of commit d18fc3d: tsc from
+# scratch, one nbconvert per notebook) and after (this one), in one run, into scratch copies: the
+# breakdown (start-up, cells, figure exports) in results/bench-notebooks.md, also in results/bench.md.
+bench-notebooks: setup ## warm make figures before and after issue 20, in one run (results/bench-notebooks.md)
+	bash bench/notebooks.sh
 
 keras-export: setup $(VENV)/.keras ## the final models in Keras' format (exports/), test accuracy checked in Keras
 	$(VENV)/bin/python scripts/export-keras.py exports

@@ -56,7 +56,7 @@ export function checkFigureFont(): void {
 
 /** Names the render service (its URL) that this process's figures are drawn by instead of a browser of its own. */
 export const FIGURE_RENDER_SERVICE = 'FIGURE_RENDER_SERVICE';
-/** Names a file that every figure's render time is appended to (`<pid>\t<ms>`), for the notebook benchmark; unset, nothing is written. */
+/** Names a file that every figure's render time is appended to (`<pid>\t<ms>\t<epoch ms at the end>`), for the notebook benchmark; unset, nothing is written. */
 export const FIGURE_RENDER_LOG = 'FIGURE_RENDER_LOG';
 
 /** Fails, saying what to do, unless the figure font and Chromium are installed. */
@@ -122,7 +122,7 @@ export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Prom
   const service = process.env[FIGURE_RENDER_SERVICE];
   const rendered = service ? await requestRender(service, figure, size) : await renderOnPage(await plotlyPage(), figure, size);
   const log = process.env[FIGURE_RENDER_LOG];
-  if (log) appendFileSync(log, `${process.pid}\t${(performance.now() - started).toFixed(1)}\n`);
+  if (log) appendFileSync(log, `${process.pid}\t${(performance.now() - started).toFixed(1)}\t${Date.now()}\n`);
   return rendered;
 }
 
