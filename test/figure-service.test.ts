@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { closeFigureBrowser, FIGURE_RENDER_SERVICE, PlotlyFigure, RenderedFigure, renderFigure, RenderSize } from '../lib/report/figure-render';
+import { closeFigureRenderer, FIGURE_RENDER_SERVICE, PlotlyFigure, RenderedFigure, renderFigure, RenderSize } from '../lib/report/figure-render';
 import { FigureService, startFigureService } from '../lib/report/figure-service';
 import { PROJECT_DIRECTORY } from './paths';
 
@@ -53,7 +53,7 @@ before(async () => {
 after(async () => {
   delete process.env[FIGURE_RENDER_SERVICE];
   await service.close();
-  await closeFigureBrowser();
+  await closeFigureRenderer();
 });
 
 test('the render service draws every committed figure as a kernel\'s own browser does, in any order, two at a time', async () => {

@@ -3,8 +3,8 @@
  * text and axes). One browser serves every figure of a process: launching it, opening a page and
  * loading plotly.js into it cost seconds. A batch of notebooks (scripts/execute-notebooks.py) pays
  * that once: its render service (lib/report/figure-service.ts), named in FIGURE_RENDER_SERVICE,
- * renders every kernel's figures in pages it keeps warm, with this module's browser, page and
- * drawing code, so the bytes are the same.
+ * renders every kernel's figures in pages it keeps warm, with this module's renderer (browser, page
+ * and drawing code), so the bytes are the same.
  *
  * The browser is Debian's `chromium` (make installs it); nothing is ever downloaded at run time.
  */
@@ -60,48 +60,90 @@ export const FIGURE_RENDER_SERVICE = 'FIGURE_RENDER_SERVICE';
 export const FIGURE_RENDER_LOG = 'FIGURE_RENDER_LOG';
 
 /** Fails, saying what to do, unless the figure font and Chromium are installed. */
-export function checkFigureRenderer(): void {
+function checkFigureRenderer(): void {
   checkFigureFont();
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: run \`make setup\` (installs Debian's chromium) or set CHROMIUM_PATH`);
   }
 }
 
-/** Launches headless Chromium for figures, after checking the font and the browser are there. */
-export async function launchFigureBrowser(): Promise<Browser> {
-  checkFigureRenderer();
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
-}
-
 /** A page of the browser holding one empty figure element and plotly.js. */
-export async function newPlotlyPage(browser: Browser): Promise<Page> {
+async function newPlotlyPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
   await page.setContent('<!doctype html><html><body><div id="figure"></div></body></html>');
   await page.addScriptTag({ path: PLOTLY_BUNDLE });
   return page;
 }
 
-let browserPromise: Promise<Browser> | null = null;
-let pagePromise: Promise<Page> | null = null;
+/** Plotly pages that draw one figure at a time each (still loading at first); a figure waits for the first free one. */
+class PagePool {
+  private readonly waiting: ((page: Page) => void)[] = [];
+  private readonly idle: Page[] = [];
+  private readonly ready: Promise<void>;
 
-/** Closes this process's own browser (launched by its first figure), so that a script or test can end. */
-export async function closeFigureBrowser(): Promise<void> {
-  const browser = browserPromise;
-  browserPromise = null;
-  pagePromise = null;
-  if (browser) await (await browser).close();
+  constructor(loading: Promise<Page[]>) {
+    this.ready = loading.then((pages) => pages.forEach((page) => this.release(page)));
+  }
+
+  async use<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    await this.ready;
+    const page = this.idle.pop() ?? await new Promise<Page>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work(page);
+    } finally {
+      this.release(page);
+    }
+  }
+
+  private release(page: Page): void {
+    const next = this.waiting.shift();
+    if (next) next(page);
+    else this.idle.push(page);
+  }
 }
 
-/** This process's own plotly page, in a browser launched on first use and closed when the process exits. */
-async function plotlyPage(): Promise<Page> {
-  browserPromise ??= launchFigureBrowser().then((browser) => {
+/**
+ * Headless Chromium with plotly pages that draw figures. Its declaration names no playwright type:
+ * every notebook's TypeScript check loads this module's declarations, and playwright's are 2 MB.
+ */
+export interface FigureRenderer {
+  /** Draws a figure on the first free page, waiting for one. */
+  render(figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches the browser with `pages` plotly pages: figures wait for them, the caller does not.
+ * @throws Error at once when the figure font or Chromium is missing (with what to do)
+ */
+export function launchFigureRenderer(pages: number): FigureRenderer {
+  checkFigureRenderer();
+  const browser = import('playwright-core').then(({ chromium }) => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS }));
+  const pool = new PagePool(browser.then((launched) => Promise.all(Array.from({ length: Math.max(1, pages) }, () => newPlotlyPage(launched)))));
+  return {
+    render: (figure, size) => pool.use((page) => renderOnPage(page, figure, size)),
+    close: () => browser.then((launched) => launched.close(), () => undefined),
+  };
+}
+
+let ownRenderer: FigureRenderer | null = null;
+
+/** Closes this process's own browser (launched by its first figure), so that a script or test can end. */
+export async function closeFigureRenderer(): Promise<void> {
+  const renderer = ownRenderer;
+  ownRenderer = null;
+  await renderer?.close();
+}
+
+/** This process's own renderer: one page, in a browser launched by the first figure and closed when the process exits. */
+function ownFigureRenderer(): FigureRenderer {
+  if (!ownRenderer) {
+    const renderer = launchFigureRenderer(1);
     // Let a finished notebook or script exit without closing the browser by hand.
-    process.once('exit', () => void browser.close().catch(() => undefined));
-    return browser;
-  });
-  pagePromise ??= browserPromise.then(newPlotlyPage);
-  return pagePromise;
+    process.once('exit', () => void renderer.close().catch(() => undefined));
+    ownRenderer = renderer;
+  }
+  return ownRenderer;
 }
 
 export interface RenderSize {
@@ -120,14 +162,14 @@ export interface RenderedFigure {
 export async function renderFigure(figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
   const started = performance.now();
   const service = process.env[FIGURE_RENDER_SERVICE];
-  const rendered = service ? await requestRender(service, figure, size) : await renderOnPage(await plotlyPage(), figure, size);
+  const rendered = service ? await requestRender(service, figure, size) : await ownFigureRenderer().render(figure, size);
   const log = process.env[FIGURE_RENDER_LOG];
   if (log) appendFileSync(log, `${process.pid}\t${(performance.now() - started).toFixed(1)}\t${Date.now()}\n`);
   return rendered;
 }
 
 /** Draws a figure on a plotly page (newPlotlyPage) and exports it; the page is left as it was found. */
-export async function renderOnPage(page: Page, figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
+async function renderOnPage(page: Page, figure: PlotlyFigure, size: RenderSize): Promise<RenderedFigure> {
   const [pngDataUrl, svgDataUrl] = await page.evaluate(
     async ({ figure, size }) => {
       // plotly.js is loaded into the page as a global script.

@@ -14,41 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
-import type { Page } from 'playwright-core';
-import type { Browser } from 'playwright-core';
-import { checkFigureRenderer, launchFigureBrowser, newPlotlyPage, RenderAnswer, renderOnPage, RenderRequest } from './figure-render';
+import { FigureRenderer, launchFigureRenderer, RenderAnswer, RenderRequest } from './figure-render';
 
 export interface FigureService {
   /** Where kernels send their figures (FIGURE_RENDER_SERVICE). */
   url: string;
   close(): Promise<void>;
-}
-
-/** Pages that draw one figure at a time each (they are still loading at first); a request waits for the first free one. */
-class PagePool {
-  private readonly waiting: ((page: Page) => void)[] = [];
-  private readonly idle: Page[] = [];
-  private readonly ready: Promise<void>;
-
-  constructor(loading: Promise<Page[]>) {
-    this.ready = loading.then((pages) => pages.forEach((page) => this.release(page)));
-  }
-
-  async use<T>(work: (page: Page) => Promise<T>): Promise<T> {
-    await this.ready;
-    const page = this.idle.pop() ?? await new Promise<Page>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work(page);
-    } finally {
-      this.release(page);
-    }
-  }
-
-  private release(page: Page): void {
-    const next = this.waiting.shift();
-    if (next) next(page);
-    else this.idle.push(page);
-  }
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -58,11 +29,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** Answers one request: a figure drawn on a free page, or the error that stopped it. */
-async function answer(pool: PagePool, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(renderer: FigureRenderer, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let body: RenderAnswer;
   try {
     const { figure, size } = deserialize(await readBody(request)) as RenderRequest;
-    body = await pool.use((page) => renderOnPage(page, figure, size));
+    body = await renderer.render(figure, size);
   } catch (error) {
     body = { error: (error as Error).message };
   }
@@ -76,16 +47,14 @@ async function answer(pool: PagePool, request: IncomingMessage, response: Server
  * @throws Error when the figure font or Chromium is missing (with what to do)
  */
 export async function startFigureService(pages: number): Promise<FigureService> {
-  checkFigureRenderer();
-  const launching = launchFigureBrowser();
-  const pool = new PagePool(launching.then((browser) => Promise.all(Array.from({ length: Math.max(1, pages) }, () => newPlotlyPage(browser)))));
+  const renderer = launchFigureRenderer(pages);
   const path = `/${randomBytes(16).toString('hex')}/render`;
   const server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== path) {
       response.writeHead(404).end();
       return;
     }
-    void answer(pool, request, response);
+    void answer(renderer, request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -94,7 +63,7 @@ export async function startFigureService(pages: number): Promise<FigureService> 
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await launching.then((browser: Browser) => browser.close(), () => undefined);
+      await renderer.close();
     },
   };
 }
