@@ -165,6 +165,7 @@ class Batch:
         self.failed_index = None
         self.results = [None] * len(paths)
         self.running = {}
+        self.threads = []
 
     def destination(self, path):
         return os.path.join(self.output_dir, os.path.basename(path)) if self.output_dir else path
@@ -225,10 +226,22 @@ class Batch:
                                 preprocessor.stop()
                 self.lock.notify_all()
 
+    def stop_all(self, within=60):
+        """Starts no further notebook and stops every running one (an interrupt): their kernels are
+        killed, again until their threads have ended, so that a kernel still starting is not left behind."""
+        deadline = time.monotonic() + within
+        while any(thread.is_alive() for thread in self.threads) and time.monotonic() < deadline:
+            with self.lock:
+                self.failed_index = -1
+                for preprocessor in self.running.values():
+                    preprocessor.stop()
+            for thread in self.threads:
+                thread.join(timeout=0.2)
+
     def run(self):
         """Executes and writes every notebook; returns the (notebook, error) of each failure, and the timings."""
-        threads = [threading.Thread(target=self.worker, daemon=True) for _ in range(min(self.jobs, len(self.paths)))]
-        for thread in threads:
+        self.threads = [threading.Thread(target=self.worker, daemon=True) for _ in range(min(self.jobs, len(self.paths)))]
+        for thread in self.threads:
             thread.start()
         failures, timings = [], []
         for index, path in enumerate(self.paths):
@@ -244,7 +257,7 @@ class Batch:
                 continue
             write_atomically(self.destination(path), text)
             timings.append(detail)
-        for thread in threads:
+        for thread in self.threads:
             thread.join()
         return failures, timings
 
@@ -269,18 +282,17 @@ def main():
     # SIGTERM (make interrupted, a test's timeout) ends like Ctrl-C: kernels and the browser stopped.
     signal.signal(signal.SIGTERM, interrupt)
     started = time.monotonic()
-    service = FigureService(pages=min(batch.jobs, len(args.notebooks)))
-    service_seconds = round(time.monotonic() - started, 3)
+    service = None
     try:
+        service = FigureService(pages=min(batch.jobs, len(args.notebooks)))
+        service_seconds = round(time.monotonic() - started, 3)
         failures, timings = batch.run()
     except KeyboardInterrupt:
-        with batch.lock:
-            batch.failed_index = -1
-            for preprocessor in batch.running.values():
-                preprocessor.stop()
+        batch.stop_all()
         raise SystemExit("execute-notebooks: interrupted")
     finally:
-        service.close()
+        if service is not None:
+            service.close()
     seconds = time.monotonic() - started
     if args.report:
         with open(args.report, "w", encoding="utf-8") as sink:

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     console.error(`figure-service: ${error.message.split('\n')[0]}`);
     process.exit(1);
   });
+  // The process that started it may be gone already (interrupted): then there is nobody to serve.
+  process.stdout.on('error', () => void service.close().finally(() => process.exit(0)));
   process.stdout.write(`${service.url}\n`);
   const close = () => void service.close().finally(() => process.exit(0));
   process.stdin.on('end', close);

@@ -83,6 +83,9 @@ class PagePool {
 
   constructor(loading: Promise<Page[]>) {
     this.ready = loading.then((pages) => pages.forEach((page) => this.release(page)));
+    // A browser that failed to start, or was closed while its pages loaded, fails the figures that
+    // wait for it (use), and nothing else.
+    this.ready.catch(() => undefined);
   }
 
   async use<T>(work: (page: Page) => Promise<T>): Promise<T> {
