@@ -20,13 +20,13 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
-	bench-keras-protocol keras-folds keras-export readme lab tensorboard clean
+	bench-notebooks bench-keras-protocol keras-folds keras-export readme lab tensorboard clean
 .DEFAULT_GOAL := help
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 28
 
-setup: node system build native data kernel ## everything below, each step skipped when done
+setup: node system compiled native data kernel ## everything below, each step skipped when done
 
 system: ## Debian packages: chromium, fonts-open-sans, fontconfig, dataset-fashion-mnist
 	@bash scripts/install-system-packages.sh
@@ -39,17 +39,30 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# The sources tsc compiles, and their list (rewritten only when the set changes: a file added,
+# deleted or renamed).
+SOURCES := $(sort $(shell find lib test bench -name '*.ts' 2>/dev/null)) tsconfig.json
+SOURCE_LIST := .cache/sources
+FORCE:
+$(SOURCE_LIST): FORCE
+	@mkdir -p $(dir $@); echo '$(SOURCES)' | cmp -s - $@ || echo '$(SOURCES)' > $@
+
 # From scratch: a compiled file whose source was deleted would otherwise linger in dist/ (and a
 # stale test would still run).
-build: node_modules/.package-lock.json ## compile lib/, test/, bench/ into dist/
+build: node_modules/.package-lock.json $(SOURCE_LIST) ## compile lib/, test/, bench/ into dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
+	@cp $(SOURCE_LIST) dist/.sources
 	@touch dist/.compiled
 
-# What `npm run study` needs before it starts: dist/ up to date with the sources (no full set-up).
-SOURCES := $(shell find lib test bench -name '*.ts' 2>/dev/null) tsconfig.json
-dist/.compiled: $(SOURCES) node_modules/.package-lock.json
+# What make setup (and so every target that needs it) and `npm run study` need: dist/ up to date with
+# the sources, compiled again only when one of them changed (tsc takes 10 s and more, and a warm
+# `make figures` has nothing to compile), and from scratch when the set of sources changed, so that a
+# compiled file whose source was deleted or renamed does not linger in dist/ either.
+dist/.compiled: $(SOURCES) $(SOURCE_LIST) node_modules/.package-lock.json
+	@cmp -s $(SOURCE_LIST) dist/.sources 2>/dev/null || rm -rf dist
 	npx tsc -p tsconfig.json
+	@cp $(SOURCE_LIST) dist/.sources
 	@touch $@
 
 compiled: dist/.compiled
@@ -61,7 +74,7 @@ $(BINDING): node_modules/.package-lock.json
 native: $(BINDING) ## libtensorflow and tfjs-node's binding, verified
 	@node dist/lib/cli/check-backend.js
 
-data: build ## the four Fashion-MNIST files in data/, verified
+data: compiled ## the four Fashion-MNIST files in data/, verified
 	node dist/lib/cli/data.js
 
 $(VENV)/.installed: requirements.txt
@@ -93,17 +106,19 @@ kernel: $(KERNEL) ## JupyterLab, papermill (with its TypeScript translator) and 
 test: setup ## set everything up, run the tests (what CI runs)
 	node --test --test-concurrency=1 dist/test/*.test.js
 
-# Executes the notebooks in order (from their own folder, through the tslab kernel), writes them back
-# with their outputs and regenerates figures/. Whatever the committed run cache (runs/) lacks is
-# trained first, headless, with the worker pool and terminal progress; then every notebook reads it.
+# Executes the notebooks (from their own folder, through the tslab kernel), writes them back with
+# their outputs and regenerates figures/. Whatever the committed run cache (runs/) lacks is trained
+# first, headless, with the worker pool and terminal progress; then every notebook only reads it, so
+# scripts/execute-notebooks.py runs them NOTEBOOK_JOBS at a time (default: the CPU cores) in one
+# Python process, with one headless Chromium for every kernel's figures, and writes them in order,
+# as `jupyter nbconvert --to notebook --execute --inplace` would (code cells numbered 1..N). A failing
+# notebook stops the target with its name and the cell's error. NOTEBOOK_OPTIONS passes more options
+# to it (e.g. --report FILE: per-notebook timings; make bench-notebooks uses it).
+NOTEBOOK_JOBS ?=
+NOTEBOOK_OPTIONS ?=
 figures: setup ## train what runs/ lacks, then execute the notebooks and regenerate figures/
 	node dist/lib/cli/study.js all --workers 2 > /dev/null
-	@for notebook in $(NOTEBOOKS); do \
-	  echo "executing $$notebook"; \
-	  $(JUPYTER) nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=tslab \
-	    --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.startup_timeout=180 \
-	    --ExecutePreprocessor.record_timing=False "$$notebook" || exit 1; \
-	done
+	$(VENV)/bin/python scripts/execute-notebooks.py $(if $(NOTEBOOK_JOBS),--jobs $(NOTEBOOK_JOBS)) $(NOTEBOOK_OPTIONS) $(NOTEBOOKS)
 
 # The appendix (notebook 14) prints the machine's Node.js version, the one output allowed to differ.
 check-figures: figures ## make figures, then fail if a regenerated figure or notebook differs from the committed one
@@ -149,10 +164,16 @@ $(VENV)/.keras: $(VENV)/.installed requirements-bench.txt
 bench: setup $(VENV)/.keras ## tfjs-node against Keras under the same settings (results/bench.md)
 	bash bench/run.sh
 
+# Regenerating the report with everything cached, before (the make figures of commit d18fc3d: tsc from
+# scratch, one nbconvert per notebook) and after (this one), in one run, into scratch copies: the
+# breakdown (start-up, cells, figure exports) in results/bench-notebooks.md, also in results/bench.md.
+bench-notebooks: setup ## warm make figures before and after issue 20, in one run (results/bench-notebooks.md)
+	bash bench/notebooks.sh
+
 keras-export: setup $(VENV)/.keras ## the final models in Keras' format (exports/), test accuracy checked in Keras
 	$(VENV)/bin/python scripts/export-keras.py exports
 
-readme: build ## the README's generated sections (headline, errata, performance) from results/study.json and results/bench.md
+readme: compiled ## the README's generated sections (headline, errata, performance) from results/study.json and results/bench.md
 	node dist/lib/cli/readme.js
 
 # The original's protocol in Keras on this machine (about 15 min): one fold per variant + the 3

@@ -86,4 +86,6 @@ if (s && s.protocolTime) {
 }
 ' "$native" "$native_two" "$fit" "$workers" "$keras" "$keras_two" "$profile" "$machine" > results/bench.md
 printf '\n%s\n' "$probe" >> results/bench.md
+# The last section stays the notebooks' one (make bench-notebooks), when there is one.
+if [ -f results/bench-notebooks.md ]; then printf '\n' >> results/bench.md; cat results/bench-notebooks.md >> results/bench.md; fi
 cat results/bench.md

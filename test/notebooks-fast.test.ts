@@ -1,18 +1,22 @@
 /**
  * Every notebook executes headless through the tslab kernel in the fast profile (2,000 real images,
- * 2 epochs), from its own folder, and produces its figures: a PNG in the notebook output (what
- * GitHub and JupyterLab show; no plotly spec, which JupyterLab would rewrite) and the exported files
- * in figures/, the interactive page among them.
+ * 2 epochs), from its own folder, as `make figures` executes them (scripts/execute-notebooks.py:
+ * one batch, as many notebooks at once as cores, one shared browser for the figures), and produces
+ * its figures: a PNG in the notebook output (what GitHub and JupyterLab show; no plotly spec, which
+ * JupyterLab would rewrite) and the exported files in figures/, the interactive page among them.
+ * Its code cells are numbered 1..N.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { PROJECT_DIRECTORY } from './paths';
 
 interface Output { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }
+interface Cell { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }
+interface Report { notebooks: { notebook: string }[]; failures: { notebook: string; error: string }[] }
 
 const notebooksDirectory = join(PROJECT_DIRECTORY, 'notebooks');
 const notebooks = readdirSync(notebooksDirectory).filter((name) => /^\d\d-.*\.ipynb$/.test(name)).sort();
@@ -20,23 +24,35 @@ const scratch = mkdtempSync(join(tmpdir(), 'notebooks-fast-'));
 const environment = {
   ...process.env, STUDY_PROFILE: 'fast', RUNS_DIRECTORY: join(scratch, 'runs'), FIGURES_DIRECTORY: join(scratch, 'figures'),
 };
+let batch: Report;
+let batchLog = '';
 
 test('the notebooks are numbered from 00 without gaps', () => {
   assert.deepEqual(notebooks.map((name) => name.slice(0, 2)), notebooks.map((_, i) => String(i).padStart(2, '0')));
 });
 
+// One batch for all notebooks, as make figures runs them; --keep-going so that each notebook's test
+// reports its own failure.
+before(() => {
+  const result = spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/python'), [
+    join(PROJECT_DIRECTORY, 'scripts/execute-notebooks.py'), '--keep-going', '--output-dir', join(scratch, 'executed'),
+    '--report', join(scratch, 'report.json'), ...notebooks.map((name) => join(notebooksDirectory, name)),
+  ], { encoding: 'utf8', env: environment });
+  batchLog = `${result.error ?? ''}\n${result.stderr.split('\n').slice(-30).join('\n')}`;
+  batch = existsSync(join(scratch, 'report.json'))
+    ? JSON.parse(readFileSync(join(scratch, 'report.json'), 'utf8')) as Report
+    : { notebooks: [], failures: [] };
+});
+
 for (const notebook of notebooks) {
   test(`${notebook} executes in the fast profile and shows its figures`, () => {
-    const execute = () => spawnSync(join(PROJECT_DIRECTORY, '.venv/bin/jupyter'), [
-      'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.startup_timeout=180',
-      '--output-dir', join(scratch, 'executed'), join(notebooksDirectory, notebook),
-    ], { encoding: 'utf8', env: environment });
-    let result = execute();
-    // A kernel that never answered its first request is a start-up hiccup, not a notebook failure: one retry.
-    if (result.status !== 0 && /Kernel didn't respond/.test(result.stderr)) result = execute();
-    assert.equal(result.status, 0, result.stderr.split('\n').slice(-30).join('\n'));
+    const failure = batch.failures.find((entry) => entry.notebook.endsWith(`/${notebook}`));
+    assert.equal(failure, undefined, failure?.error);
+    assert.ok(existsSync(join(scratch, 'executed', notebook)), `not executed: ${batchLog}`);
     const executed = JSON.parse(readFileSync(join(scratch, 'executed', notebook), 'utf8'));
-    const outputs: Output[] = executed.cells.flatMap((cell: { outputs?: Output[] }) => cell.outputs ?? []);
+    const codeCells = (executed.cells as Cell[]).filter((cell) => cell.cell_type === 'code' && [cell.source].flat().join('').trim() !== '');
+    assert.deepEqual(codeCells.map((cell) => cell.execution_count), codeCells.map((_, index) => index + 1), 'code cells numbered 1..N');
+    const outputs: Output[] = codeCells.flatMap((cell) => cell.outputs ?? []);
     const errors = outputs.filter((output) => output.output_type === 'error');
     assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
     const figures = outputs.filter((output) => output.data?.['image/png']);

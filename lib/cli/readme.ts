@@ -60,9 +60,9 @@ function headline(summary: Summary): string {
   return lines.join('\n');
 }
 
-/** The summary lines of the last `make bench` (results/bench.md): the machine, the ratios, the workers' memory. */
+/** The summary lines of the last `make bench` (results/bench.md): the machine, the ratios, the workers' memory; and of the last `make bench-notebooks` (its last section), the warm `make figures`. */
 function performance(bench: string): string {
-  const wanted = /^(machine:|Every configuration|tfjs-node native \/ Keras|native step \/ model\.fit|study with|study workers peak RSS|Arithmetic probe|Whole protocol)/;
+  const wanted = /^(machine:|Every configuration|tfjs-node native \/ Keras|native step \/ model\.fit|study with|study workers peak RSS|Arithmetic probe|Whole protocol|Warm make figures)/;
   const lines = bench.split('\n').filter((line) => wanted.test(line));
   if (lines.length === 0) throw new Error('results/bench.md has no summary lines: run `make bench`');
   return ['From [results/bench.md](results/bench.md):', '', ...lines.map((line) => `- ${line}`)].join('\n');
