@@ -169,10 +169,10 @@ function study(argv: string[], environment: Record<string, string> = {}) {
 }
 
 const USAGE: [string[], RegExp][] = [
-  [['verify', '--runs', '0'], /--runs needs an integer ≥ 1, got "0"/],
-  [['verify', '--minutes', 'soon'], /--minutes needs an integer ≥ 1, got "soon"/],
+  [['verify', '--runs', '0'], /--runs needs a decimal integer ≥ 1, got "0"/],
+  [['verify', '--minutes', 'soon'], /--minutes needs a decimal integer ≥ 1, got "soon"/],
   [['verify', '--runs', '3', '--all'], /--runs and --all exclude each other/],
-  [['verify', '--sample-seed', '-1'], /--sample-seed needs an integer ≥ 0/],
+  [['verify', '--sample-seed', '-1'], /--sample-seed needs a decimal integer ≥ 0/],
   [['verify', '--k', '3'], /verify retrains committed runs as recorded: --k does not apply/],
   [['kfold', '--variant', 'relu', '--all'], /--all is an option of verify, not of kfold/],
   [['all', '--runs', '2'], /--runs is an option of verify, not of all/],
