@@ -94,7 +94,7 @@ export function summaryFindings(cv: CrossValidationEvidence, test: TestSetEviden
   return [
     bullets([
       bestVariantSentence(cv), reproductionSentence(cv), maxPoolingSentence(cv), pairSentence(cv), differencesSentence(cv), testSentence(test),
-      testReproductionSentence(test, cv), ...testedReferencesFindings(test, cv).map((sentence) => `${sentence} (notebook 08)`), decaySentence(test), batchSentence(cv, batch, studyBatch),
+      testReproductionSentence(test, cv), ...testedReferencesFindings(test, cv).map((sentence) => sentence.replace(/\.$/, ' (notebook 08).')), decaySentence(test), batchSentence(cv, batch, studyBatch),
       dropoutReadingsSentence(readings),
     ]),
     `- **Read over the last epochs instead of the last one** (notebook 11):\n${rankingWindowFindings(cv).split('\n').map((line) => `  ${line}`).join('\n')}`,
