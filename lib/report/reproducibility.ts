@@ -7,7 +7,9 @@
  */
 import { CLASS_NAMES, FASHION_MNIST_FILES } from '../data/idx-files';
 import { VARIANTS, VariantName } from '../model/network';
-import type { FoldComparison } from '../study/robustness';
+import type { BatchSizeResult, FoldComparison } from '../study/robustness';
+import type { CrossValidationEvidence, DesignsEvidence, TestSetEvidence } from '../study/evidence';
+import type { StudyOptions } from '../study/study';
 import { comparePairs, finalGaps } from '../study/robustness';
 import type { RunRecord } from '../study/runs';
 import { ERRATA, UNVERIFIABLE } from './errata';
@@ -15,9 +17,18 @@ import { pairedOverSeeds, SIGNIFICANCE } from './findings';
 import { pairBySeed } from './findings-selection';
 import { testReproduction } from './findings-test';
 import { ORIGINAL_CONFUSIONS, ORIGINAL_SELECTION, ORIGINAL_VALIDATION } from './original-study';
-import type { SummaryEvidence } from './summary-report';
 import { pEquals, points } from './rows';
 import { bullets, count, list, title } from './wording';
+
+/** Everything notebook 00 states, gathered once (summary-report.gather). */
+export interface SummaryEvidence {
+  options: StudyOptions;
+  cv: CrossValidationEvidence;
+  test: TestSetEvidence;
+  batch: BatchSizeResult[];
+  /** Notebook 13: our Dropout and the readings of the original's dropout layers. */
+  readings: DesignsEvidence;
+}
 
 export type Verdict = 'reproduced' | 'in direction only' | 'in part' | 'not reproduced' | 'contradicted' | 'not tested';
 

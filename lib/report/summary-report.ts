@@ -5,8 +5,7 @@
 import { DROPOUT_READINGS } from '../study/dropout-question';
 import { againstOriginal, REFERENCE as DROPOUT_REFERENCE } from './dropout-report';
 import { VARIANTS } from '../model/network';
-import { batchSizeEvidence, crossValidationEvidence, CrossValidationEvidence, designsEvidence, DesignsEvidence, testSetEvidence, TestSetEvidence } from '../study/evidence';
-import type { BatchSizeResult } from '../study/robustness';
+import { batchSizeEvidence, crossValidationEvidence, designsEvidence, testSetEvidence } from '../study/evidence';
 import type { RunRecord } from '../study/runs';
 import { STEP_DECAY } from '../study/protocol';
 import { StudyOptions } from '../study/study';
@@ -16,20 +15,13 @@ import { dotPlotFigure } from './figures';
 import { summaryFindings } from './findings-summary';
 import { ORIGINAL_VALIDATION } from './original-study';
 import { computeRows, headlineRows } from './rows';
-import { checklistRows, claimRows, summaryMarkdown } from './reproducibility';
+import { checklistRows, claimRows, SummaryEvidence, summaryMarkdown } from './reproducibility';
 import { showMarkdown, showTable } from './tables';
 import { VARIANT_TITLES } from '../model/network';
 import { seedSpread } from '../study/statistics';
 import { finalMetrics } from '../study/runs';
 
-export interface SummaryEvidence {
-  options: StudyOptions;
-  cv: CrossValidationEvidence;
-  test: TestSetEvidence;
-  batch: BatchSizeResult[];
-  /** Notebook 13: our Dropout and the readings of the original's dropout layers. */
-  readings: DesignsEvidence;
-}
+export type { SummaryEvidence };
 
 export async function gather(options: StudyOptions): Promise<SummaryEvidence> {
   return {
