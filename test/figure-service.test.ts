@@ -1,7 +1,7 @@
 /**
  * The render service a batch of notebooks shares (lib/report/figure-service.ts) draws a figure with
  * the bytes a kernel's own browser gives it, whichever figures its pages drew before and however
- * many at once: every figure of the committed notebooks, in a shuffled order, two at a time, against
+ * many at once: every committed figure (figures/), in a shuffled order, two at a time, against
  * this process's own browser (figure-render.ts without FIGURE_RENDER_SERVICE). Values JSON would
  * change (NaN, -0, undefined, a typed array, one object referenced twice) reach its page unchanged.
  */
@@ -13,20 +13,23 @@ import { closeFigureRenderer, FIGURE_RENDER_SERVICE, PlotlyFigure, RenderedFigur
 import { FigureService, startFigureService } from '../lib/report/figure-service';
 import { PROJECT_DIRECTORY } from './paths';
 
-interface Output { data?: Record<string, unknown> }
 interface Figure { figure: PlotlyFigure; size: RenderSize }
 
-/** Every plotly output of the committed notebooks, as the figure and size it was drawn from. */
+/**
+ * Every committed figure, as the figure and size it was drawn from: the spec from its standalone
+ * page (figures/NAME.html, `Plotly.newPlot("figure", data, layout, …)`), the size from its PNG's
+ * header (drawn at scale 1).
+ */
 function committedFigures(): Figure[] {
-  const directory = join(PROJECT_DIRECTORY, 'notebooks');
-  return readdirSync(directory).filter((name) => name.endsWith('.ipynb')).sort().flatMap((name) => {
-    const notebook = JSON.parse(readFileSync(join(directory, name), 'utf8')) as { cells: { outputs?: Output[] }[] };
-    return notebook.cells.flatMap((cell) => cell.outputs ?? []).flatMap((output) => {
-      const spec = output.data?.['application/vnd.plotly.v1+json'] as PlotlyFigure | undefined;
-      if (!spec) return [];
-      const layout = spec.layout as { width: number; height: number };
-      return [{ figure: spec, size: { width: layout.width, height: layout.height } }];
-    });
+  const directory = join(PROJECT_DIRECTORY, 'figures');
+  return readdirSync(directory).filter((name) => /^\d\d-.*\.html$/.test(name)).sort().map((name) => {
+    const page = readFileSync(join(directory, name), 'utf8');
+    const call = /Plotly\.newPlot\("figure", (.*), \{responsive: true\}\);/.exec(page);
+    assert.ok(call, `${name}: no Plotly.newPlot call`);
+    // data and layout are two JSON values side by side: parse them as one array.
+    const [data, layout] = JSON.parse(`[${call[1]}]`) as [PlotlyFigure['data'], PlotlyFigure['layout']];
+    const png = readFileSync(join(directory, name.replace(/\.html$/, '.png')));
+    return { figure: { data, layout }, size: { width: png.readUInt32BE(16), height: png.readUInt32BE(20) } };
   });
 }
 
@@ -58,7 +61,7 @@ after(async () => {
 
 test('the render service draws every committed figure as a kernel\'s own browser does, in any order, two at a time', async () => {
   const figures = committedFigures();
-  assert.ok(figures.length >= 30, `only ${figures.length} figures in the committed notebooks`);
+  assert.ok(figures.length >= 30, `only ${figures.length} committed figures`);
   const own = await renderAll(figures, undefined, 1);
   // A fixed shuffle (a seeded linear congruential sequence), so a failure reproduces.
   const order = figures.map((_, index) => index);
