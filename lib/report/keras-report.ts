@@ -81,7 +81,7 @@ export function showFrameworkTable(keras: KerasFolds, cv: CrossValidationEvidenc
     [`ours (tfjs-node), the same folds`]: meanPlusMinus(row.ours.mean, row.ours.std),
     'ours − Keras': `${points(row.oursMinusKeras.meanDifference)} (${pEquals(row.oursMinusKeras.pValue)})`,
     'original − Keras': `${points(row.originalMinusKeras)} (${pEquals(row.originalP)})`,
-    'Keras, training minutes': row.kerasSeconds / 60, 'ours, training minutes': row.oursSeconds / 60,
+    'Keras, training minutes': (row.kerasSeconds / 60).toFixed(1), 'ours, training minutes': (row.oursSeconds / 60).toFixed(1),
   })), { caption: `Final validation accuracy, mean ± std over the ${keras.k} folds: the original, Keras and ours on the same folds; p: corrected resampled t-test (ours − Keras, fold by fold) and the original's mean against Keras' (standard error corrected for overlapping training sets)`, digits: 4 });
 }
 
