@@ -172,8 +172,8 @@ def main():
     for c in columns:
         print(f"- {c}: {compare(runs[c], c == 'before')}; CPU before it: {open(os.path.join(runs[c], 'others')).read().strip()}")
     print()
-    cpu = machine.split(";")[0]
-    print(f"Warm make figures ({len(before)} notebooks, nothing to train; {cpu}): before {totals['before']:.1f} s, after {totals['after-1']:.1f} s and "
+    processor = machine.split(";")[0]
+    print(f"Warm make figures ({len(before)} notebooks, nothing to train; {processor}): before {totals['before']:.1f} s, after {totals['after-1']:.1f} s and "
           f"{totals['after-2']:.1f} s ({totals['before'] / after_total:.1f}× faster, the slower after run); the slower after run takes "
           f"{after_total / after_cells:.2f}× the notebooks' own cell time ({after_cells:.1f} s), and {after_total / sums['before']['cells']:.2f}× "
           f"their cell time before ({sums['before']['cells']:.1f} s)" + (
