@@ -12,13 +12,16 @@
 # compared byte for byte with the committed notebooks and figures. The before run records the cell
 # timings (nbconvert's record_timing, through a wrapper of jupyter that also times each notebook);
 # the after runs, execute-notebooks.py's --report; both, every figure's render time
-# (FIGURE_RENDER_LOG). What else used the CPU is sampled before each run (top).
+# (FIGURE_RENDER_LOG); the CPU time of the whole target (/usr/bin/time: user and system time of every
+# process it waited for, kernels and browsers included), which other processes on the machine change
+# far less than they change wall times. What else used the CPU is sampled before each run (top).
 # Writes results/bench-notebooks.md and puts it, as its last section, into results/bench.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before_commit=${BENCH_BEFORE_COMMIT:-d18fc3d}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-notebooks-XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+# Kept when a run fails (for its log), removed when the report is written.
+trap 'echo "[bench] scratch folder kept: $scratch" >&2' EXIT
 # BENCH_NOTEBOOKS (a glob) restricts the runs to some notebooks, for a trial of the benchmark itself.
 notebooks=(${BENCH_NOTEBOOKS:-notebooks/[0-9][0-9]-*.ipynb})
 flags=$(grep -m1 '^flags' /proc/cpuinfo | grep -o 'avx512[a-z_0-9]*\|avx2\|fma' | sort -u | tr '\n' ' ')
@@ -42,7 +45,7 @@ after() {
   echo "[bench] $1: make figures (this one), $(others)" >&2
   others > "$run/others"
   local start; start=$(now)
-  FIGURES_DIRECTORY=$run/figures FIGURE_RENDER_LOG=$run/render.log \
+  FIGURES_DIRECTORY=$run/figures FIGURE_RENDER_LOG=$run/render.log /usr/bin/time -f '%e %U %S' -o "$run/time" \
     make --no-print-directory figures NOTEBOOKS="$(ls "$run"/notebooks/*.ipynb | tr '\n' ' ')" NOTEBOOK_OPTIONS="--report $run/report.json" \
     > "$run/log" 2>&1 || { tail -30 "$run/log" >&2; exit 1; }
   echo "$start $(now)" > "$run/wall"
@@ -66,7 +69,7 @@ EOF
   echo "[bench] before: make figures of $before_commit, $(others)" >&2
   others > "$run/others"
   local start; start=$(now)
-  FIGURES_DIRECTORY=$run/figures FIGURE_RENDER_LOG=$run/render.log \
+  FIGURES_DIRECTORY=$run/figures FIGURE_RENDER_LOG=$run/render.log /usr/bin/time -f '%e %U %S' -o "$run/time" \
     make --no-print-directory -f "$scratch/Makefile.before" figures NOTEBOOKS="$(ls "$run"/notebooks/*.ipynb | tr '\n' ' ')" JUPYTER="$scratch/jupyter" \
     > "$run/log" 2>&1 || { tail -30 "$run/log" >&2; exit 1; }
   echo "$start $(now)" > "$run/wall"
@@ -92,3 +95,5 @@ open(sys.argv[1], "w", encoding="utf-8").write(f"{kept}\n\n{section}")
 EOF
 fi
 cat results/bench-notebooks.md
+trap - EXIT
+rm -rf "$scratch"

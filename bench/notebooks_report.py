@@ -34,6 +34,15 @@ def wall(run):
     return start, end
 
 
+def cpu(run):
+    """User + system seconds of the whole make figures (/usr/bin/time), or None when not measured."""
+    path = os.path.join(run, "time")
+    if not os.path.exists(path):
+        return None
+    _, user, system = (float(value) for value in open(path).read().split()[-3:])
+    return user + system
+
+
 def render_log(run):
     """(kernel pid, seconds, epoch seconds at its end) per rendered figure."""
     path = os.path.join(run, "render.log")
@@ -139,6 +148,8 @@ def main():
     line("", "before", "after (1st run)", "after (2nd run)")
     line("---", "---:", "---:", "---:")
     line("warm `make figures`, wall", *(seconds(totals[c]) for c in columns))
+    if all(cpu(runs[c]) is not None for c in columns):
+        line("warm `make figures`, CPU time (user + system, every process it waited for)", *(seconds(cpu(runs[c])) for c in columns))
     line("make setup, the cache check and the executor's start", *(seconds(totals[c] - notebooks_wall[c]) for c in columns))
     line("the notebooks, wall", *(seconds(notebooks_wall[c]) for c in columns))
     line("notebooks at once", "1", *(str(afters[c][0]["jobs"]) for c in ("after-1", "after-2")))
@@ -161,11 +172,13 @@ def main():
     for c in columns:
         print(f"- {c}: {compare(runs[c], c == 'before')}; CPU before it: {open(os.path.join(runs[c], 'others')).read().strip()}")
     print()
-    cpu = machine.split(";")[0]
-    print(f"Warm make figures ({len(before)} notebooks, nothing to train; {cpu}): before {totals['before']:.1f} s, after {totals['after-1']:.1f} s and "
+    processor = machine.split(";")[0]
+    print(f"Warm make figures ({len(before)} notebooks, nothing to train; {processor}): before {totals['before']:.1f} s, after {totals['after-1']:.1f} s and "
           f"{totals['after-2']:.1f} s ({totals['before'] / after_total:.1f}× faster, the slower after run); the slower after run takes "
           f"{after_total / after_cells:.2f}× the notebooks' own cell time ({after_cells:.1f} s), and {after_total / sums['before']['cells']:.2f}× "
-          f"their cell time before ({sums['before']['cells']:.1f} s).")
+          f"their cell time before ({sums['before']['cells']:.1f} s)" + (
+          f"; CPU time {cpu(runs['before']):.0f} s before, {cpu(runs['after-1']):.0f} s and {cpu(runs['after-2']):.0f} s after."
+          if all(cpu(runs[c]) is not None for c in columns) else "."))
 
 
 if __name__ == "__main__":

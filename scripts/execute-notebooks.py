@@ -29,15 +29,18 @@ stopped), and the script ends with the notebook's name and the cell's error, exi
 seconds and the total; every failure with its error.
 """
 import argparse
+import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from jupyter_core.utils import run_sync
 from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 from traitlets.config import Config
@@ -81,6 +84,23 @@ class NumberingExecutePreprocessor(ExecutePreprocessor):
             self.cell_seconds.append(round(time.monotonic() - started, 3))
         return cell, self.resources
 
+    async def async_start_new_kernel_client(self):
+        """Connects to the kernel only once every one of its sockets is bound. tslab (1.0.22) binds
+        its five sockets while already reading from them, and a request that arrives meanwhile
+        (jupyter_client asks for kernel_info at once) can end its reading with "Socket is blocked by a
+        bind or unbind operation": the kernel then never answers, and the notebook would wait out the
+        start-up timeout. More likely on a loaded machine, and with several kernels starting at once."""
+        ports = [self.km.shell_port, self.km.iopub_port, self.km.stdin_port, self.km.hb_port, self.km.control_port]
+        deadline = time.monotonic() + self.startup_timeout
+        while ports and time.monotonic() < deadline and await self.km.is_alive():
+            ports = [port for port in ports if not accepts(self.km.ip, port)]
+            await asyncio.sleep(0.05)
+        # The last bind has returned; give the kernel a moment to leave it.
+        await asyncio.sleep(0.1)
+        return await super().async_start_new_kernel_client()
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
     def stop(self):
         """Stops this notebook from another thread: no further cell, and its kernel killed."""
         self.stopped = True
@@ -88,6 +108,15 @@ class NumberingExecutePreprocessor(ExecutePreprocessor):
         process = getattr(provisioner, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
+
+
+def accepts(host, port):
+    """Whether something listens on host:port (a TCP connection opened and closed at once)."""
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
 
 
 def exporter_config(kernel):
