@@ -4,7 +4,9 @@
 import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
+import { PROJECT_DIRECTORY } from '../base/paths';
 import { VARIANTS } from '../model/network';
+import { DEFAULT_IMAGE, kubernetesManifest, planLines, slurmScript } from '../study/engine-plans';
 import { currentProfile, parseProfile, profileOptions } from '../study/profiles';
 import { ProgressReporter, terminalReporter } from '../study/progress';
 import { CorruptRunError, writeFileAtomically } from '../study/run-files';
@@ -18,25 +20,25 @@ import { NotReproducedError, sampleListing, verificationSample, verifyCommittedR
 import { reportLines } from '../study/verify-report';
 import { DEFAULT_SAMPLE_SEED } from '../study/verify-sample';
 
-/** The JSON output cannot be written: said before any training starts. */
+/** An output file cannot be written: said before any training starts. */
 class OutputFileError extends Error {
-  constructor(path: string, problem: string) {
-    super(`cannot write --json ${path}: ${problem}; choose another file or fix its folder's permissions (nothing was trained)`);
+  constructor(flag: string, path: string, problem: string) {
+    super(`cannot write ${flag} ${path}: ${problem}; choose another file or fix its folder's permissions (nothing was trained)`);
     this.name = 'OutputFileError';
   }
 }
 
 /** Checks that `path` can be created or replaced, before hours of training depend on it. */
-function checkWritable(path: string): void {
+function checkWritable(path: string, flag = '--json'): void {
   const folder = dirname(path);
-  if (!existsSync(folder)) throw new OutputFileError(path, `its folder ${folder} does not exist`);
-  if (!statSync(folder).isDirectory()) throw new OutputFileError(path, `${folder} is not a folder`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputFileError(path, 'it is a folder');
+  if (!existsSync(folder)) throw new OutputFileError(flag, path, `its folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new OutputFileError(flag, path, `${folder} is not a folder`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputFileError(flag, path, 'it is a folder');
   try {
     accessSync(folder, constants.W_OK);
     if (existsSync(path)) accessSync(path, constants.W_OK);
   } catch {
-    throw new OutputFileError(path, 'permission denied');
+    throw new OutputFileError(flag, path, 'permission denied');
   }
 }
 
@@ -64,14 +66,32 @@ function optionsFor(request: Request): StudyOptions {
   };
 }
 
-/** `plan`: the runs the cache lacks, one JSON spec per line. */
-async function plan(options: StudyOptions): Promise<void> {
+/**
+ * `plan`: the runs the cache lacks, one JSON spec per line; with --slurm and --kubernetes also as a
+ * Slurm array script and a Kubernetes manifest made from the same lines (an empty plan writes none).
+ */
+async function plan(options: StudyOptions, engines: Request['engines']): Promise<void> {
   const { specs, complete } = await studyPlan(options);
   const missing = [];
   for (const spec of specs) if (!(await cachedRun(spec, options.runsDirectory))) missing.push(spec);
-  for (const spec of missing) console.log(JSON.stringify(spec));
+  const lines = planLines(missing);
+  for (const line of lines) console.log(line);
   reporter.log(`${missing.length} of ${specs.length} runs missing` +
     (complete ? '' : '; the final retrainings follow once the cross-validation above is in the cache (run plan again then)'));
+  const files = [[engines.slurm, '--slurm'], [engines.kubernetes, '--kubernetes']].filter(([path]) => path !== null) as [string, string][];
+  if (lines.length === 0) {
+    for (const [path, flag] of files) reporter.log(`${flag} ${path} not written: the plan is empty, every run is in the cache`);
+    return;
+  }
+  const engineOptions = { projectDirectory: PROJECT_DIRECTORY, runsDirectory: options.runsDirectory ?? DEFAULT_RUNS_DIRECTORY, image: engines.image ?? DEFAULT_IMAGE };
+  if (engines.slurm) {
+    writeFileAtomically(engines.slurm, slurmScript(lines, engineOptions));
+    reporter.log(`wrote ${engines.slurm}: a Slurm array of ${lines.length} tasks (submit: sbatch ${engines.slurm})`);
+  }
+  if (engines.kubernetes) {
+    writeFileAtomically(engines.kubernetes, kubernetesManifest(lines, engineOptions));
+    reporter.log(`wrote ${engines.kubernetes}: an Indexed Job of ${lines.length} completions and its ConfigMap (kubectl apply -f ${engines.kubernetes})`);
+  }
 }
 
 /** `run`: one spec, trained into the cache (or read from it). */
@@ -118,8 +138,10 @@ async function tensorBoard(options: StudyOptions): Promise<void> {
 export async function runRequest(request: Request): Promise<void> {
   const options = optionsFor(request);
   if (request.json) checkWritable(request.json);
+  if (request.engines.slurm) checkWritable(request.engines.slurm, '--slurm');
+  if (request.engines.kubernetes) checkWritable(request.engines.kubernetes, '--kubernetes');
   switch (request.command) {
-    case 'plan': return plan(options);
+    case 'plan': return plan(options, request.engines);
     case 'run': return runOne(request.spec!, options);
     case 'repair': return repair(options, request.spec);
     case 'tensorboard': return tensorBoard(options);
