@@ -47,3 +47,17 @@ export function assertSameRuns(runsDirectory: string, expected: Map<string, unkn
   for (const [key, value] of expected) assert.deepEqual(actual.get(key), value, `run ${key} differs`);
   assert.deepEqual(leftovers(runsDirectory), []);
 }
+
+/**
+ * Why the scale-out tests cannot run on this machine, or null: they install Slurm, munge and
+ * OpenSSH's server with the project's own script (scripts/install-cluster-packages.sh), which says
+ * in one line (exit 3) when it cannot (no apt-get, not root and no sudo); they also need root to
+ * start the daemons. Any other failure of the script fails the test instead of skipping it.
+ */
+export function clusterToolsProblem(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root: the test starts its own daemons (slurmd runs jobs as their submitter; sshd takes logins)';
+  const install = spawnSync('bash', [join(PROJECT_DIRECTORY, 'scripts/install-cluster-packages.sh')], { encoding: 'utf8' });
+  if (install.status === 3) return install.stderr.trim();
+  if (install.status !== 0) throw new Error(`scripts/install-cluster-packages.sh failed: ${install.stderr.slice(-2000)}`);
+  return null;
+}
