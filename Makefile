@@ -20,7 +20,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
-	bench-keras-protocol keras-export readme lab tensorboard clean
+	bench-keras-protocol keras-export readme lab tensorboard image cluster-packages clean
 .DEFAULT_GOAL := help
 
 help: ## this list
@@ -158,6 +158,17 @@ readme: build ## the README's generated sections (headline, errata, performance)
 # retrainings, as the original ran it: TensorFlow's own thread counts (oneDNN still on).
 bench-keras-protocol: setup $(VENV)/.keras ## the original's protocol timed in Keras
 	env -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS .venv/bin/python bench/keras_protocol.py > results/keras-protocol.json
+
+# The project's container image (Dockerfile), built with podman on this machine, then proved inside itself:
+# make check-figures as a build step (scripts/image-check.Dockerfile), since running containers may not be
+# possible where it is built. Measurements to results/image.md. IMAGE_BUILD_OPTIONS=--no-cache builds from scratch.
+IMAGE ?= lenet5-fashion-mnist
+image: ## the container image built with podman, and make check-figures passed inside it (results/image.md)
+	bash scripts/build-image.sh $(IMAGE)
+
+# The scale-out tests install these themselves (test/slurm.test.ts, test/parallel-ssh.test.ts); nothing is started.
+cluster-packages: ## Slurm (slurmctld, slurmd, client), munge and OpenSSH's server, for the scale-out tests and recipes
+	@bash scripts/install-cluster-packages.sh
 
 clean: ## remove dist/, .venv/, node_modules/, .cache/
 	rm -rf dist $(VENV) node_modules .cache
