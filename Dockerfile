@@ -43,7 +43,11 @@ RUN git init -q && git add -A \
 # its libraries are in node_modules/@tensorflow/tfjs-node/deps).
 RUN make setup && rm -rf .cache/wheels "$HOME/.npm" "$HOME/.cache/pip"
 
+# Node.js 22 warns at run time of APIs it deprecated that the project's dependencies still call
+# (tfjs-node's util.isNullOrUndefined, util.isArray): in a notebook the warnings land in the outputs,
+# and the executed notebooks would differ from the committed ones (written on Node.js 20).
 ENV PATH=/home/node/project/.venv/bin:/home/node/project/node_modules/.bin:$PATH \
-    TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2
+    TF_ENABLE_ONEDNN_OPTS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 \
+    NODE_OPTIONS=--no-deprecation
 EXPOSE 8888
 CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--notebook-dir=notebooks"]

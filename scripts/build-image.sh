@@ -35,8 +35,8 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
   build_options="$build_options --volume $NODE_EXTRA_CA_CERTS:/run/build-ca/ca.crt:ro --build-arg NODE_EXTRA_CA_CERTS=/run/build-ca/ca.crt --build-arg PIP_CERT=/run/build-ca/ca.crt"
 fi
 
-# seconds COMMAND...: runs it, logging to $log_dir, and prints its wall time in seconds.
-elapsed() { local start=$SECONDS; "$@"; echo $((SECONDS - start)); }
+# elapsed COMMAND...: runs it, prints its wall time in seconds, and returns its exit status.
+elapsed() { local start=$SECONDS status=0; "$@" || status=$?; echo $((SECONDS - start)); return "$status"; }
 
 say "building $image from the Dockerfile (log: $log_dir/build.log) ..."
 build_seconds=$(elapsed sh -c "podman build --isolation=chroot --pull=never $build_options -t '$image' . >'$log_dir/build.log' 2>&1") \
