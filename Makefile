@@ -161,9 +161,9 @@ bench-keras-protocol: setup $(VENV)/.keras ## the original's protocol timed in K
 
 # The project's container image (Dockerfile), built with podman on this machine, then proved inside itself:
 # make check-figures as a build step (scripts/image-check.Dockerfile), since running containers may not be
-# possible where it is built. Measurements to results/image.md. IMAGE_BUILD_OPTIONS=--no-cache builds from scratch.
+# possible where it is built. Measurements to .cache/image/report.md (results/image.md: this machine's transcript). IMAGE_BUILD_OPTIONS=--no-cache builds from scratch.
 IMAGE ?= lenet5-fashion-mnist
-image: ## the container image built with podman, and make check-figures passed inside it (results/image.md)
+image: ## the container image built with podman, and make check-figures passed inside it (measurements: .cache/image/report.md)
 	bash scripts/build-image.sh $(IMAGE)
 
 # The scale-out tests install these themselves (test/slurm.test.ts, test/parallel-ssh.test.ts); nothing is started.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make image: builds the Dockerfile with podman on this machine, then proves the image inside
 # itself (scripts/image-check.Dockerfile: make check-figures as a build step), and writes what it
-# measured to results/image.md (the CPU, the build's and the check's wall time, the image's size).
+# measured to .cache/image/report.md (the CPU, the build's and the check's wall time, the image's size).
 #   scripts/build-image.sh [IMAGE]     (default lenet5-fashion-mnist)
 # The Dockerfile's base, node:22-bookworm-slim, is taken from podman's local images; where there is
 # none and none can be pulled, scripts/make-base-image.sh makes a stand-in of it from packages.
@@ -13,7 +13,7 @@ build_options=${IMAGE_BUILD_OPTIONS:-}
 base=node:22-bookworm-slim
 project_dir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$project_dir"
-report=results/image.md
+report=.cache/image/report.md
 log_dir=.cache/image
 mkdir -p "$log_dir"
 say() { printf '[image] %s\n' "$*" >&2; }
