@@ -20,7 +20,7 @@ export TF_NUM_INTEROP_THREADS ?= 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: help setup system node compiled build native data kernel test figures check-figures report study verify retrain bench \
-	bench-notebooks bench-keras-protocol keras-folds keras-export readme lab tensorboard clean
+	bench-notebooks bench-keras-protocol keras-folds keras-export readme lab tensorboard image cluster-packages test-scale-out clean
 .DEFAULT_GOAL := help
 
 help: ## this list
@@ -185,6 +185,22 @@ bench-keras-protocol: setup $(VENV)/.keras ## the original's protocol timed in K
 # min on 2 cores with two calls side by side; resumes from .cache/keras-folds/): results/keras-folds.json.
 keras-folds: setup $(VENV)/.keras ## the seed-42 5-fold protocol of the five variants in Keras, per fold (results/keras-folds.json)
 	$(VENV)/bin/python bench/keras_folds.py
+
+# The project's container image (Dockerfile), built with podman on this machine, then proved inside itself:
+# make check-figures as a build step (scripts/image-check.Dockerfile), since running containers may not be
+# possible where it is built. Measurements to .cache/image/report.md (results/image.md: this machine's transcript). IMAGE_BUILD_OPTIONS=--no-cache builds from scratch.
+IMAGE ?= lenet5-fashion-mnist
+image: ## the container image built with podman, and make check-figures passed inside it (measurements: .cache/image/report.md)
+	bash scripts/build-image.sh $(IMAGE)
+
+# The scale-out tests install these themselves (test/slurm.test.ts, test/parallel-ssh.test.ts); nothing is started.
+cluster-packages: ## Slurm (slurmctld, slurmd, client), munge and OpenSSH's server, for the scale-out tests and recipes
+	@bash scripts/install-cluster-packages.sh
+
+# The scale-out tests (a single-node Slurm cluster, GNU parallel over ssh to 127.0.0.1) need root and
+# apt and take minutes to tens of minutes; they run here, not in make test (CI's 30-minute budget).
+test-scale-out: setup cluster-packages ## the Slurm and ssh scale-out tests (root; results/scale-out.md has their transcripts)
+	SCALE_OUT_TESTS=1 node --test --test-concurrency=1 dist/test/slurm.test.js dist/test/parallel-ssh.test.js
 
 clean: ## remove dist/, .venv/, node_modules/, .cache/
 	rm -rf dist $(VENV) node_modules .cache

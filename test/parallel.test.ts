@@ -6,34 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_DIRECTORY } from './paths';
+import { assertSameRuns, STUDY_CLI as cli, studyAllResults, studyPlan } from './plan-runs';
 
-const cli = join(PROJECT_DIRECTORY, 'dist/lib/cli/study.js');
 const SETTINGS = ['--profile', 'fast', '--limit', '300', '--epochs', '1', '--k', '2'];
-
-/** Every stored run of a cache: key → its history without timings. */
-function results(runsDirectory: string): Map<string, unknown> {
-  const runs = new Map<string, unknown>();
-  for (const variant of readdirSync(runsDirectory)) {
-    for (const key of readdirSync(join(runsDirectory, variant))) {
-      const record = JSON.parse(readFileSync(join(runsDirectory, variant, key, 'run.json'), 'utf8'));
-      runs.set(key, { history: record.history.map(({ seconds: _seconds, ...epoch }: { seconds: number }) => epoch), validation: record.validation, test: record.test });
-    }
-  }
-  return runs;
-}
 
 test('a plan run by GNU parallel with 3 job slots, every job twice, gives the results of study all', () => {
   const parallelRuns = mkdtempSync(join(tmpdir(), 'runs-parallel-'));
   let rounds = 0;
   for (;;) {
-    const plan = spawnSync(process.execPath, [cli, 'plan', ...SETTINGS, '--runs-dir', parallelRuns], { encoding: 'utf8' });
+    const plan = studyPlan([...SETTINGS, '--runs-dir', parallelRuns]);
     assert.equal(plan.status, 0, plan.stderr);
-    const jobs = plan.stdout.trim().split('\n').filter(Boolean);
+    const jobs = plan.lines;
     if (jobs.length === 0) break;
     rounds += 1;
     const doubled = jobs.flatMap((job) => [job, job]).join('\n');
@@ -43,13 +30,6 @@ test('a plan run by GNU parallel with 3 job slots, every job twice, gives the re
   // The final retrainings are listed once the cross-validation they depend on is in the cache: two rounds.
   assert.equal(rounds, 2);
 
-  const sequentialRuns = mkdtempSync(join(tmpdir(), 'runs-all-'));
-  const all = spawnSync(process.execPath, [cli, 'all', ...SETTINGS, '--runs-dir', sequentialRuns], { encoding: 'utf8' });
-  assert.equal(all.status, 0, all.stderr);
-  const expected = results(sequentialRuns);
-  const actual = results(parallelRuns);
-  assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
-  for (const [key, value] of expected) assert.deepEqual(actual.get(key), value, `run ${key} differs`);
-  const leftovers = readdirSync(parallelRuns, { recursive: true }).map(String).filter((name) => /tmp|lock|epoch-|damaged/.test(name));
-  assert.deepEqual(leftovers, []);
+  const expected = studyAllResults(SETTINGS, mkdtempSync(join(tmpdir(), 'runs-all-')));
+  assertSameRuns(parallelRuns, expected);
 });

@@ -57,6 +57,13 @@ const USAGE: [string[], RegExp][] = [
   [['repair', '{}', '--seed', '3'], /repair takes its run from the spec .*: --seed does not apply/],
   [['all', 'extra'], /unexpected argument "extra"/],
   [['run'], /run needs a value/],
+  [['all', '--slurm', 'plan.sbatch'], /--slurm is an option of plan, not of all/],
+  [['verify', '--kubernetes', 'plan.yaml'], /--kubernetes is an option of plan, not of verify/],
+  [['plan', '--slurm'], /--slurm needs a value/],
+  [['plan', '--kubernetes', '--slurm', 'plan.sbatch'], /--kubernetes needs a value/],
+  [['plan', '--image', 'lenet5'], /--image names the image of the Kubernetes manifest: give --kubernetes FILE too/],
+  [['plan', '--kubernetes', 'plan.yaml', '--image', 'my image'], /--image needs an image reference such as REGISTRY\/lenet5-fashion-mnist:TAG, got "my image"/],
+  [['plan', '--slurm', 'plan.out', '--kubernetes', 'plan.out'], /--slurm and --kubernetes name the same file .*plan\.out: give each its own/],
 ];
 
 for (const [argv, message] of USAGE) {
@@ -122,6 +129,14 @@ test('--json is checked before anything trains: a missing folder, a read-only fo
     assert.match(result.lastLine, /nothing was trained/);
   }
   assert.deepEqual(readdirSync(runsDirectory), [], 'nothing trained');
+});
+
+test('--slurm and --kubernetes are checked writable before the plan is made', () => {
+  const missing = join(scratch(), 'missing');
+  for (const flag of ['--slurm', '--kubernetes']) {
+    assertOneLine(study(['plan', '--profile', 'fast', '--runs-dir', scratch(), flag, join(missing, 'plan')]), 1,
+      new RegExp(`cannot write ${flag} .*plan: its folder .*missing does not exist`));
+  }
 });
 
 test('--json is written atomically, and only once the summary is complete', () => {

@@ -28,5 +28,10 @@ export interface Request {
    * default), and whether only to list them.
    */
   verify: { sample: SampleRequest | null; sampleSeed: number | null; listOnly: boolean };
+  /**
+   * `plan`: the files to write the plan into for a scheduler (a Slurm array script, a Kubernetes
+   * manifest; null: none), and the container image the manifest names (null: the default).
+   */
+  engines: { slurm: string | null; kubernetes: string | null; image: string | null };
 }
 

@@ -4,10 +4,12 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PROJECT_DIRECTORY } from '../base/paths';
 import { VARIANTS } from '../model/network';
+import { DEFAULT_IMAGE, kubernetesManifest, planLines, slurmScript } from '../study/engine-plans';
 import { currentProfile, parseProfile, profileOptions } from '../study/profiles';
 import { ProgressReporter, terminalReporter } from '../study/progress';
-import { CorruptRunError, notARegularFile, OutputFileError, writeFilesTogether } from '../study/run-files';
+import { CorruptRunError, notARegularFile, OutputFileError, writeFileAtomically, writeFilesTogether } from '../study/run-files';
 import { pruneSetAside, setAside, setAsideCheckpointNames } from '../study/run-checks';
 import { parseSpec, RunSpec } from '../study/run-spec';
 import type { Request } from './request';
@@ -22,9 +24,9 @@ import { DEFAULT_SAMPLE_SEED } from '../study/verify-sample';
 /** Commands whose --json writes a results set (the summary and the CSV files beside it). */
 const WRITES_RESULT_SET = ['all', 'select', 'decay'];
 
-/** A --json file that cannot be written, said before anything trains. */
-const outputFileError = (path: string, problem: string) =>
-  new OutputFileError(`--json ${path}`, problem, 'choose another file or fix its folder\'s permissions (nothing was trained)');
+/** An output file (--json, --slurm, --kubernetes) that cannot be written, said before anything trains. */
+const outputFileError = (path: string, problem: string, flag = '--json') =>
+  new OutputFileError(`${flag} ${path}`, problem, 'choose another file or fix its folder\'s permissions (nothing was trained)');
 
 /**
  * Checks that every file the command will write for --json (`path`, and for a results set the CSV
@@ -33,19 +35,19 @@ const outputFileError = (path: string, problem: string) =>
  * rename into place would replace with a regular file).
  * @throws OutputFileError
  */
-function checkWritable(path: string, command: string): void {
+function checkWritable(path: string, command: string, flag = '--json'): void {
   const folder = dirname(path);
-  if (!existsSync(folder)) throw outputFileError(path, `its folder ${folder} does not exist`);
-  if (!statSync(folder).isDirectory()) throw outputFileError(path, `${folder} is not a folder`);
-  for (const file of WRITES_RESULT_SET.includes(command) ? resultFiles(path) : [path]) {
+  if (!existsSync(folder)) throw outputFileError(path, `its folder ${folder} does not exist`, flag);
+  if (!statSync(folder).isDirectory()) throw outputFileError(path, `${folder} is not a folder`, flag);
+  for (const file of flag === '--json' && WRITES_RESULT_SET.includes(command) ? resultFiles(path) : [path]) {
     const problem = notARegularFile(file);
-    if (problem) throw outputFileError(path, file === path ? problem : `${file} (written beside it): ${problem}`);
+    if (problem) throw outputFileError(path, file === path ? problem : `${file} (written beside it): ${problem}`, flag);
   }
   try {
     accessSync(folder, constants.W_OK);
     if (existsSync(path)) accessSync(path, constants.W_OK);
   } catch {
-    throw outputFileError(path, 'permission denied');
+    throw outputFileError(path, 'permission denied', flag);
   }
 }
 
@@ -73,14 +75,32 @@ function optionsFor(request: Request): StudyOptions {
   };
 }
 
-/** `plan`: the runs the cache lacks, one JSON spec per line. */
-async function plan(options: StudyOptions): Promise<void> {
+/**
+ * `plan`: the runs the cache lacks, one JSON spec per line; with --slurm and --kubernetes also as a
+ * Slurm array script and a Kubernetes manifest made from the same lines (an empty plan writes none).
+ */
+async function plan(options: StudyOptions, engines: Request['engines']): Promise<void> {
   const { specs, complete } = await studyPlan(options);
   const missing = [];
   for (const spec of specs) if (!(await cachedRun(spec, options.runsDirectory))) missing.push(spec);
-  for (const spec of missing) console.log(JSON.stringify(spec));
+  const lines = planLines(missing);
+  for (const line of lines) console.log(line);
   reporter.log(`${missing.length} of ${specs.length} runs missing` +
     (complete ? '' : '; the final retrainings follow once the cross-validation above is in the cache (run plan again then)'));
+  const files = [[engines.slurm, '--slurm'], [engines.kubernetes, '--kubernetes']].filter(([path]) => path !== null) as [string, string][];
+  if (lines.length === 0) {
+    for (const [path, flag] of files) reporter.log(`${flag} ${path} not written: the plan is empty, every run is in the cache`);
+    return;
+  }
+  const engineOptions = { projectDirectory: PROJECT_DIRECTORY, runsDirectory: options.runsDirectory ?? DEFAULT_RUNS_DIRECTORY, image: engines.image ?? DEFAULT_IMAGE };
+  if (engines.slurm) {
+    writeFileAtomically(engines.slurm, slurmScript(lines, engineOptions));
+    reporter.log(`wrote ${engines.slurm}: a Slurm array of ${lines.length} tasks (submit: sbatch ${engines.slurm})`);
+  }
+  if (engines.kubernetes) {
+    writeFileAtomically(engines.kubernetes, kubernetesManifest(lines, engineOptions));
+    reporter.log(`wrote ${engines.kubernetes}: an Indexed Job of ${lines.length} completions and its ConfigMap (kubectl apply -f ${engines.kubernetes})`);
+  }
 }
 
 /** `run`: one spec, trained into the cache (or read from it). */
@@ -152,8 +172,10 @@ async function tensorBoard(options: StudyOptions): Promise<void> {
 export async function runRequest(request: Request): Promise<void> {
   const options = optionsFor(request);
   if (request.json) checkWritable(request.json, request.command);
+  if (request.engines.slurm) checkWritable(request.engines.slurm, request.command, '--slurm');
+  if (request.engines.kubernetes) checkWritable(request.engines.kubernetes, request.command, '--kubernetes');
   switch (request.command) {
-    case 'plan': return plan(options);
+    case 'plan': return plan(options, request.engines);
     case 'run': return runOne(request.spec!, options);
     case 'repair': return repair(options, request.spec);
     case 'tensorboard': return tensorBoard(options);

@@ -23,9 +23,11 @@ Commands:
                         tested, the best one again with the LR halved every 5 epochs
   all                   every run the report needs (the reproduction, its repetition with other
                         seeds, the batch-size study), then the summary (with --json: results/)
-  plan                  the runs \`all\` still needs, one JSON spec per line (for GNU parallel,
-                        a Slurm array, a Kubernetes Job: see README); the final retrainings are
-                        listed once the cross-validation they depend on is in the cache
+  plan                  the runs \`all\` still needs, one JSON spec per line (for GNU parallel);
+                        with --slurm and --kubernetes also as a Slurm array script and a
+                        Kubernetes Indexed Job (README, "Beyond one machine"); the final
+                        retrainings are listed once the cross-validation they depend on is in
+                        the cache
   run SPEC              train exactly one run, given as a JSON spec (a line of \`plan\`); the spec
                         fixes variant, protocol, seed, split and data slice (only --data-dir and
                         --runs-dir apply)
@@ -68,6 +70,13 @@ Options:
   --sample-seed S    verify: the seed of the sample (integer ≥ 0, default 1)
   --key KEY          verify: exactly the committed run of that key (repeatable)
   --list             verify: list the sample and its estimated time, retrain nothing
+  --slurm FILE       plan: also write a Slurm batch script to FILE, an array of one task per
+                     line of the plan (submit with \`sbatch FILE\`)
+  --kubernetes FILE  plan: also write a Kubernetes manifest to FILE, a ConfigMap with the plan
+                     and an Indexed Job of one completion per line (\`kubectl apply -f FILE\`)
+  --image REF        plan --kubernetes: the project's image the pods run (default
+                     lenet5-fashion-mnist, what \`make image\` tags; push it where the cluster
+                     pulls from and name it here)
   --help             this text
 
 An option a command does not use is refused, never ignored: kfold, select, decay and all take
@@ -111,6 +120,18 @@ const keysSoFar = (request: Request) => (request.verify.sample?.kind === 'keys' 
 
 /** Options only `verify` takes, and options it refuses: it retrains committed runs exactly as recorded. */
 const VERIFY_ONLY = ['--runs', '--minutes', '--all', '--key', '--sample-seed', '--list'];
+/** Options only \`plan\` takes: the files it writes for schedulers. */
+const PLAN_ONLY = ['--slurm', '--kubernetes', '--image'];
+
+/** A container image reference (registry/name:tag or @digest): no spaces, no quotes. @throws UsageError */
+function imageOption(flag: string, value: string | undefined): string {
+  const image = valueOf(flag, value);
+  if (!/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[0-9a-f]{64})?$/i.test(image)) {
+    throw new UsageError(`${flag} needs an image reference such as REGISTRY/lenet5-fashion-mnist:TAG, got "${image}"`);
+  }
+  return image;
+}
+
 /** The options that decide which runs the study asks for. */
 const STUDY_SHAPE = ['--profile', '--k', '--epochs', '--seed', '--limit'];
 const TRAINING = ['--data-dir', '--runs-dir', '--workers', '--oversubscribe', '--json'];
@@ -121,7 +142,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   select: [...STUDY_SHAPE, ...TRAINING],
   decay: [...STUDY_SHAPE, ...TRAINING],
   all: [...STUDY_SHAPE, ...TRAINING],
-  plan: [...STUDY_SHAPE, '--runs-dir'],
+  plan: [...STUDY_SHAPE, '--runs-dir', ...PLAN_ONLY],
   run: ['--data-dir', '--runs-dir'],
   repair: [...STUDY_SHAPE, '--runs-dir'],
   tensorboard: [...STUDY_SHAPE, '--runs-dir'],
@@ -165,12 +186,21 @@ function setOption(request: Request, flag: string, value: string | undefined): v
     case '--minutes': request.verify.sample = { kind: 'minutes', minutes: integer(flag, value, 1) }; break;
     case '--sample-seed': request.verify.sampleSeed = integer(flag, value, 0); break;
     case '--key': request.verify.sample = { kind: 'keys', keys: [...keysSoFar(request), runKeyOption(flag, value)] }; break;
+    case '--slurm': request.engines.slurm = resolve(valueOf(flag, value)); break;
+    case '--kubernetes': request.engines.kubernetes = resolve(valueOf(flag, value)); break;
+    case '--image': request.engines.image = imageOption(flag, value); break;
     default: throw new UsageError(`unknown option "${flag}"`);
   }
 }
 
 /** Every option of some command (an option's value is checked where it is set). */
 const KNOWN_OPTIONS = new Set(Object.values(OPTIONS_OF).flat());
+
+/** The scheduler files of `plan`: two different files, and an image only for a manifest. @throws UsageError */
+function checkEngineFiles({ engines }: Request): void {
+  if (engines.image !== null && engines.kubernetes === null) throw new UsageError('--image names the image of the Kubernetes manifest: give --kubernetes FILE too');
+  if (engines.slurm !== null && engines.slurm === engines.kubernetes) throw new UsageError(`--slurm and --kubernetes name the same file ${engines.slurm}: give each its own`);
+}
 
 /** Reads the arguments. @throws UsageError on anything it cannot take */
 export function parseArguments(argv: string[]): Request | 'help' {
@@ -180,7 +210,7 @@ export function parseArguments(argv: string[]): Request | 'help' {
   const request: Request = {
     command: command as Command, variant: null, spec: null, profile: null, k: null, epochs: null, seed: null, limit: null,
     dataDirectory: null, runsDirectory: null, workers: command === 'verify' ? 2 : 1, oversubscribe: false, json: null,
-    verify: { sample: null, sampleSeed: null, listOnly: false },
+    verify: { sample: null, sampleSeed: null, listOnly: false }, engines: { slurm: null, kubernetes: null, image: null },
   };
   if (command === 'run') request.spec = valueOf('run', rest.shift());
   if (command === 'repair' && rest.length > 0 && !rest[0].startsWith('--')) request.spec = rest.shift()!;
@@ -195,6 +225,7 @@ export function parseArguments(argv: string[]): Request | 'help' {
     else setOption(request, flag, rest[(index += 1)]);
   }
   checkCommandOptions(request.command, given, request.spec !== null);
+  checkEngineFiles(request);
   if (command === 'kfold' && !request.variant) throw new UsageError('kfold needs --variant NAME');
   if (request.variant !== null && !KFOLD_VARIANTS.includes(request.variant)) {
     throw new UsageError(`unknown variant "${request.variant}"; expected one of ${KFOLD_VARIANTS.join(', ')}`);
